@@ -1,0 +1,5 @@
+//! The `keyward` command: server, administration and KMIP tools.
+
+fn main() {
+    println!("keyward");
+}

@@ -1,0 +1,1 @@
+//! The KMIP XML encoding (KMIP Additional Message Encodings v1.0, §5).
