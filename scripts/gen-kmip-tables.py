@@ -216,6 +216,8 @@ def gen_kmip(enums, masks):
         out.append(f"impl Mask for {name} {{\n    const NAME: &'static str = {rust_str(tbl['mask'])};\n\n")
         out.append("    fn bits(self) -> u32 {\n        self.0\n    }\n\n")
         out.append("    fn from_bits(bits: u32) -> Self {\n        Self(bits)\n    }\n}\n\n")
+    names = ", ".join(type_name(t["enumeration"]) for t in enums)
+    out.append(f"crate::codec::enum_codec!({names});\n")
     return "".join(out).rstrip("\n") + "\n"
 
 

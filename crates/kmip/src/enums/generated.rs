@@ -4034,3 +4034,5 @@ impl Mask for StorageStatusMask {
         Self(bits)
     }
 }
+
+crate::codec::enum_codec!(CredentialType, KeyCompressionType, KeyFormatType, WrappingMethod, RecommendedCurve, CertificateType, DigitalSignatureAlgorithm, SplitKeyMethod, SecretDataType, OpaqueDataType, NameType, ObjectType, CryptographicAlgorithm, BlockCipherMode, PaddingMethod, HashingAlgorithm, KeyRoleType, State, RevocationReasonCode, LinkType, DerivationMethod, CertificateRequestType, ValidityIndicator, QueryFunction, CancellationResult, PutFunction, Operation, ResultStatus, ResultReason, BatchErrorContinuationOption, UsageLimitsUnit, EncodingOption, ObjectGroupMember, AlternativeNameType, KeyValueLocationType, AttestationType, RngAlgorithm, DrbgAlgorithm, Fips186Variation, ValidationAuthorityType, ValidationType, ProfileName, UnwrapMode, DestroyAction, ShreddingAlgorithm, RngMode, ClientRegistrationMethod, KeyWrapType, MaskGenerator);

@@ -30,3 +30,5 @@ pub trait Mask: Sized + Copy {
     /// A mask from its bits (unknown bits are kept).
     fn from_bits(bits: u32) -> Self;
 }
+
+crate::codec::mask_codec!(CryptographicUsageMask, StorageStatusMask);
