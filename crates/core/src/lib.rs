@@ -1,0 +1,9 @@
+//! The Keyward core: what every door (KMIP, REST, console, CLI) calls.
+//!
+//! Protocol layers translate requests into calls on the core and its answers
+//! back into their wire format; the rules live here, once: the object
+//! [`lifecycle`] and the [`iam`] decision, with the operation API, attribute
+//! rules and audit built on them.
+
+pub mod iam;
+pub mod lifecycle;
