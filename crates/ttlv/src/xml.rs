@@ -18,8 +18,9 @@
 //! * A document is a root `<KMIP>` (or `<KmipTestCase>`) holding several
 //!   messages, or a bare message. The reader skips comments and tolerates the
 //!   known defects of published files: a duplicated closing root tag, and the
-//!   `# TIME n` / `# [Client-A]` marker lines of the ovh-kmip-go files (text
-//!   whose every line starts with `#`).
+//!   text the ovh-kmip-go files put between messages (`# TIME n` markers,
+//!   `# [Client-A]`, wrapped comments, page line numbers): text directly
+//!   inside the wrapper root is skipped. Text anywhere else is an error.
 //! * Placeholders (`$NOW`, `$UNIQUE_IDENTIFIER_0`, …) are bound by a
 //!   [`Placeholders`] resolver; see [`crate::text`].
 //!
@@ -227,6 +228,9 @@ fn parse_tree(text: &str) -> Result<Element, TextError> {
             Event::Start(e) => tree.open(open_element(&e, line)?, line)?,
             Event::Empty(e) => tree.attach(open_element(&e, line)?)?,
             Event::End(e) => tree.close(e.name().as_ref(), line)?,
+            // The ovh-kmip-go files put `# TIME n` markers, wrapped comments and
+            // page line numbers between their messages: skip any text there.
+            Event::Text(_) if tree.between_messages() => {}
             Event::Text(t) => check_text(&t, line)?,
             Event::GeneralRef(_) | Event::CData(_) => {
                 return Err(error(
@@ -299,6 +303,11 @@ impl Tree {
         }
     }
 
+    /// True directly inside a wrapper root ([`WRAPPERS`]), between messages.
+    fn between_messages(&self) -> bool {
+        matches!(self.open.as_slice(), [root] if WRAPPERS.contains(&root.name.as_str()))
+    }
+
     fn finish(mut self) -> Result<Element, TextError> {
         if let Some(element) = self.open.pop() {
             return Err(TextError::new(
@@ -326,23 +335,20 @@ fn open_element(start: &BytesStart<'_>, line: usize) -> Result<Element, TextErro
     Ok(Element { name, attributes, children: Vec::new(), line })
 }
 
-/// Text between elements must be blank, except the marker lines of the
-/// ovh-kmip-go files (`# TIME 0`, `# [Client-A]`), which are skipped.
+/// Text outside the wrapper's level must be blank: values are attributes.
 fn check_text(text: &BytesText<'_>, line: usize) -> Result<(), TextError> {
     let content = text.xml10_content();
-    for (i, text_line) in content.lines().enumerate() {
-        let trimmed = text_line.trim();
-        if !trimmed.is_empty() && !trimmed.starts_with('#') {
-            return Err(TextError::new(
-                format!("line {}", line + i),
-                format!(
-                    "unexpected text {trimmed:?}: KMIP XML carries values in value=\"…\" \
-                     attributes, never as element text"
-                ),
-            ));
-        }
+    match content.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) {
+        Some((i, text_line)) => Err(TextError::new(
+            format!("line {}", line + i),
+            format!(
+                "unexpected text {:?}: KMIP XML carries values in value=\"…\" attributes, never \
+                 as element text",
+                text_line.trim()
+            ),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Turns byte offsets into line numbers, scanning forward incrementally.
@@ -714,8 +720,8 @@ mod tests {
     #[test]
     fn documents_with_known_defects() {
         let text = "<?xml version=\"1.0\"?>\n<!-- header -->\n<KMIP> # TIME 0 <RequestMessage>\n\
-                    <BatchCount type=\"Integer\" value=\"1\"/></RequestMessage>\n# TIME 1\n\
-                    # [Client-B]\n<ResponseMessage/></KMIP>\n</KMIP>\n";
+                    <BatchCount type=\"Integer\" value=\"1\"/></RequestMessage>\n# TIME\n 1\n\
+                    # [Client-B] will result in\n 0018 0019\n<ResponseMessage/></KMIP>\n</KMIP>\n";
         let messages = document_from_str(text, &mut RefusePlaceholders).unwrap();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[1], Ttlv::structure(tags::RESPONSE_MESSAGE, vec![]));
@@ -784,6 +790,8 @@ mod tests {
             (r#"<BatchItem type="Structure" value="1"/>"#, "not a value attribute"),
             (r#"<BatchItem colour="red"/>"#, "unexpected attribute colour"),
             ("<BatchItem>text</BatchItem>", "unexpected text"),
+            ("<KMIP><RequestMessage>junk</RequestMessage></KMIP>", "unexpected text"),
+            ("junk<RequestMessage/>", "unexpected text"),
             ("<BatchItem><![CDATA[x]]></BatchItem>", "character data"),
             ("<!DOCTYPE x [<!ENTITY a \"b\">]><BatchItem/>", "DOCTYPE"),
             (r#"<BatchItem a="1" a="2"/>"#, "malformed attribute"),
