@@ -16,11 +16,16 @@
 //!   resolver too: a conformance runner binds `$UNIQUE_IDENTIFIER_n` from the
 //!   responses it has seen.
 //!
-//! The `*_bound` readers also return, per message, where each placeholder was
-//! and what it was bound to ([`BoundMessage`]); [`BoundMessage::matches`]
-//! then compares an actual message with the expected one "modulo
-//! placeholders", and [`BoundMessage::capture`] reads what an actual message
-//! holds where the expected one had placeholders.
+//! [`crate::xml::document_from_str_bound`] and
+//! [`crate::json::document_from_str_bound`] also return, per message, where
+//! each placeholder was and what it was bound to ([`BoundMessage`]);
+//! [`BoundMessage::matches`] then compares an actual message with the expected
+//! one "modulo placeholders", and [`BoundMessage::capture`] reads what an
+//! actual message holds where the expected one had placeholders.
+//!
+//! Any value spelled like a placeholder ([`is_placeholder`]) is one: a Text
+//! String whose text is `$NAME` cannot be written literally in either
+//! encoding.
 //!
 //! ```
 //! use keyward_ttlv::text::{NowPlaceholders, Placeholders};
