@@ -45,7 +45,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::spec::{self, AttributeValueKind, EnumDef, tags};
-use crate::{ItemType, Tag, Ttlv, Value};
+use crate::{ItemType, Tag, TextError, Ttlv, Value};
 
 /// Deepest element nesting the text readers accept (a KMIP 1.4 message nests
 /// about 10 levels; the binary decoder's default limit is 32).
@@ -243,6 +243,22 @@ impl BoundMessage {
         }
         Ok(captured)
     }
+}
+
+/// The message of a document that must hold exactly one.
+pub(crate) fn only_message(mut messages: Vec<BoundMessage>) -> Result<Ttlv, TextError> {
+    match messages.len() {
+        1 => Ok(messages.remove(0).message),
+        n => Err(TextError::new(
+            "document",
+            format!("expected one message, found {n}; read several with document_from_str"),
+        )),
+    }
+}
+
+/// The messages without their bindings.
+pub(crate) fn unbound(messages: Vec<BoundMessage>) -> Vec<Ttlv> {
+    messages.into_iter().map(|b| b.message).collect()
 }
 
 /// The item at `path` (child indices from `root` down).
