@@ -5,5 +5,8 @@
 //! [`lifecycle`] and the [`iam`] decision, with the operation API, attribute
 //! rules and audit built on them.
 
+mod error;
 pub mod iam;
 pub mod lifecycle;
+
+pub use error::Error;

@@ -1,0 +1,90 @@
+//! The core's errors: each says what went wrong in words a person can act on,
+//! and which KMIP Result Reason it is, so every door reports it the same way.
+
+use keyward_kmip::enums::ResultReason;
+use thiserror::Error;
+
+use crate::lifecycle::{TransitionError, UseError};
+
+/// An operation refused or failed by the core.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// No object with this identifier exists in the caller's domain.
+    #[error("no object {0:?} in this domain")]
+    NotFound(String),
+    /// IAM refused the action, or a rule protects the object.
+    #[error("permission denied: {0}")]
+    Denied(String),
+    /// The object's lifecycle state does not allow the operation.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The object's state or dates do not allow this use.
+    #[error(transparent)]
+    Use(#[from] UseError),
+    /// A field of the request is invalid.
+    #[error("invalid field: {0}")]
+    InvalidField(String),
+    /// A field the operation needs is missing.
+    #[error("missing data: {0}")]
+    MissingData(String),
+    /// The operation is not supported for this object or request.
+    #[error("operation not supported: {0}")]
+    OperationNotSupported(String),
+    /// A feature of the request is not supported.
+    #[error("feature not supported: {0}")]
+    FeatureNotSupported(String),
+    /// The requested key format cannot be produced for this object.
+    #[error("key format not supported: {0}")]
+    KeyFormatNotSupported(String),
+    /// An attribute index does not exist.
+    #[error("attribute {name:?} has no instance at index {index}")]
+    IndexOutOfBounds {
+        /// The attribute name.
+        name: String,
+        /// The index asked for.
+        index: i32,
+    },
+    /// The object is archived; recover it first.
+    #[error("object {0:?} is archived; recover it first")]
+    Archived(String),
+    /// The object is sensitive or not extractable and cannot be returned in the clear.
+    #[error("object {0:?} is not extractable in the clear; ask for it wrapped")]
+    NotExtractable(String),
+    /// The object holds no key material (destroyed, or a template).
+    #[error("object {0:?} has no key material")]
+    KeyValueNotPresent(String),
+    /// A cryptographic operation failed (bad tag, bad padding, wrong key…).
+    #[error("cryptographic failure: {0}")]
+    Crypto(String),
+    /// The algorithm policy refused the request.
+    #[error("refused by the algorithm policy: {0}")]
+    Policy(String),
+    /// The storage layer failed; the message carries no secret.
+    #[error("storage failure: {0}")]
+    Store(String),
+}
+
+impl Error {
+    /// The KMIP Result Reason for this error.
+    pub fn reason(&self) -> ResultReason {
+        match self {
+            Error::NotFound(_) => ResultReason::ItemNotFound,
+            // KMIP 1.x has no Wrong Key Lifecycle State reason (it arrived in 2.0):
+            // a state that refuses the operation is Permission Denied (KMIP 1.4 §11).
+            Error::Denied(_) | Error::Use(_) | Error::Transition(_) => {
+                ResultReason::PermissionDenied
+            }
+            Error::InvalidField(_) | Error::Policy(_) => ResultReason::InvalidField,
+            Error::MissingData(_) => ResultReason::MissingData,
+            Error::OperationNotSupported(_) => ResultReason::OperationNotSupported,
+            Error::FeatureNotSupported(_) => ResultReason::FeatureNotSupported,
+            Error::KeyFormatNotSupported(_) => ResultReason::KeyFormatTypeNotSupported,
+            Error::IndexOutOfBounds { .. } => ResultReason::IndexOutOfBounds,
+            Error::Archived(_) => ResultReason::ObjectArchived,
+            Error::NotExtractable(_) => ResultReason::NotExtractable,
+            Error::KeyValueNotPresent(_) => ResultReason::KeyValueNotPresent,
+            Error::Crypto(_) => ResultReason::CryptographicFailure,
+            Error::Store(_) => ResultReason::GeneralFailure,
+        }
+    }
+}
