@@ -5,7 +5,7 @@
 //! the self-signature, verified with aws-lc-rs for every key type Keyward accepts (including
 //! P-521, which x509-parser's own verifier lacks).
 
-use aws_lc_rs::signature::{self, VerificationAlgorithm};
+use aws_lc_rs::signature::{self, RsaParameters, RsaPssSaltLength, VerificationAlgorithm};
 use const_oid::ObjectIdentifier;
 use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::cri_attributes::ParsedCriAttribute;
@@ -37,6 +37,7 @@ mod oids {
     pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
     pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
     pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+    pub const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
     pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
     pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
     pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
@@ -83,10 +84,13 @@ pub(crate) fn check(der: &[u8]) -> Result<CheckedCsr> {
         }
     }
 
-    let algorithm = verification_algorithm(&csr, key_type)?;
-    signature::UnparsedPublicKey::new(algorithm, &info.subject_pki.subject_public_key.data)
-        .verify(info.raw, &csr.signature_value.data)
-        .map_err(|_| Error::CsrSignatureInvalid)?;
+    let verifier = verifier(&csr, key_type)?;
+    let public_key = &info.subject_pki.subject_public_key.data;
+    let verified = match &verifier {
+        Verifier::Fixed(alg) => alg.verify_sig(public_key, info.raw, &csr.signature_value.data),
+        Verifier::Pss(params) => params.verify_sig(public_key, info.raw, &csr.signature_value.data),
+    };
+    verified.map_err(|_| Error::CsrSignatureInvalid)?;
 
     Ok(CheckedCsr { spki_der: info.subject_pki.raw.to_vec(), key_type })
 }
@@ -146,11 +150,16 @@ fn key_type(spki: &SubjectPublicKeyInfo<'_>) -> Result<KeyType> {
     }
 }
 
+/// How to verify a CSR's signature.
+enum Verifier {
+    /// One of aws-lc-rs' predefined algorithms.
+    Fixed(&'static dyn VerificationAlgorithm),
+    /// RSASSA-PSS with the salt length the signer chose (OpenSSL uses the maximum by default).
+    Pss(RsaParameters),
+}
+
 /// Picks the aws-lc-rs verification algorithm for the CSR's signature and key.
-fn verification_algorithm(
-    csr: &X509CertificationRequest<'_>,
-    key: KeyType,
-) -> Result<&'static dyn VerificationAlgorithm> {
+fn verifier(csr: &X509CertificationRequest<'_>, key: KeyType) -> Result<Verifier> {
     let sig = &csr.signature_algorithm;
     let unsupported = || Error::UnsupportedSignatureAlgorithm {
         algorithm: describe(sig.algorithm.as_bytes(), &sig.algorithm.to_id_string()),
@@ -169,23 +178,14 @@ fn verification_algorithm(
         return Err(unsupported());
     };
     let rsa = matches!(key, KeyType::Rsa { .. });
-    Ok(match alg {
+    Ok(Verifier::Fixed(match alg {
         oids::SHA256_WITH_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA256,
         oids::SHA384_WITH_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA384,
         oids::SHA512_WITH_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA512,
         oids::SHA256_WITH_RSA | oids::SHA384_WITH_RSA | oids::SHA512_WITH_RSA => {
             return Err(mismatch());
         }
-        oids::RSASSA_PSS if rsa => {
-            let params = sig.parameters.as_ref().ok_or_else(unsupported)?;
-            let params = RsaSsaPssParams::try_from(params).map_err(|_| unsupported())?;
-            match to_oid(params.hash_algorithm_oid().as_bytes()) {
-                Some(oids::SHA256) => &signature::RSA_PSS_2048_8192_SHA256,
-                Some(oids::SHA384) => &signature::RSA_PSS_2048_8192_SHA384,
-                Some(oids::SHA512) => &signature::RSA_PSS_2048_8192_SHA512,
-                _ => return Err(unsupported()),
-            }
-        }
+        oids::RSASSA_PSS if rsa => return pss_verifier(sig, unsupported),
         oids::RSASSA_PSS => return Err(mismatch()),
         oids::ECDSA_SHA256 | oids::ECDSA_SHA384 | oids::ECDSA_SHA512 => match (key, alg) {
             (KeyType::EcP256, oids::ECDSA_SHA256) => &signature::ECDSA_P256_SHA256_ASN1,
@@ -202,7 +202,33 @@ fn verification_algorithm(
         oids::ED25519 if key == KeyType::Ed25519 => &signature::ED25519,
         oids::ED25519 => return Err(mismatch()),
         _ => return Err(unsupported()),
-    })
+    }))
+}
+
+/// RSASSA-PSS parameters: SHA-256/384/512, MGF1 with the same hash, trailer field 1, any salt
+/// length.
+fn pss_verifier(
+    sig: &x509_parser::x509::AlgorithmIdentifier<'_>,
+    unsupported: impl Fn() -> Error,
+) -> Result<Verifier> {
+    let params = sig.parameters.as_ref().ok_or_else(&unsupported)?;
+    let params = RsaSsaPssParams::try_from(params).map_err(|_| unsupported())?;
+    let hash = to_oid(params.hash_algorithm_oid().as_bytes());
+    let base = match hash {
+        Some(oids::SHA256) => signature::RSA_PSS_2048_8192_SHA256,
+        Some(oids::SHA384) => signature::RSA_PSS_2048_8192_SHA384,
+        Some(oids::SHA512) => signature::RSA_PSS_2048_8192_SHA512,
+        _ => return Err(unsupported()),
+    };
+    let mgf = params.mask_gen_algorithm().map_err(|_| unsupported())?;
+    if to_oid(mgf.mgf.as_bytes()) != Some(oids::MGF1)
+        || to_oid(mgf.hash.as_bytes()) != hash
+        || params.trailer_field() != 1
+    {
+        return Err(unsupported());
+    }
+    let salt = u16::try_from(params.salt_length()).map_err(|_| unsupported())?;
+    Ok(Verifier::Pss(base.with_pss_salt_length(RsaPssSaltLength::Custom(salt))))
 }
 
 /// The number of significant bits of a big-endian unsigned integer.
@@ -218,9 +244,22 @@ fn to_oid(der_content: &[u8]) -> Option<ObjectIdentifier> {
     ObjectIdentifier::from_bytes(der_content).ok()
 }
 
-/// "name (dotted)" when the OID is known to const-oid's database, else the dotted form.
+/// Names const-oid's database lacks, for the keys and curves people most often try.
+const EXTRA_NAMES: [(&str, &str); 8] = [
+    ("1.3.132.0.10", "secp256k1"),
+    ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"),
+    ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"),
+    ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"),
+    ("1.3.101.113", "Ed448"),
+    ("1.3.101.110", "X25519"),
+    ("1.2.840.10040.4.1", "DSA"),
+    ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
+];
+
+/// "name (dotted)" when the OID has a known name, else the dotted form.
 pub(crate) fn describe(der_content: &[u8], dotted: &str) -> String {
-    match to_oid(der_content).and_then(|oid| const_oid::db::DB.by_oid(&oid)) {
+    let extra = EXTRA_NAMES.iter().find(|(oid, _)| *oid == dotted).map(|(_, name)| *name);
+    match extra.or_else(|| to_oid(der_content).and_then(|oid| const_oid::db::DB.by_oid(&oid))) {
         Some(name) => format!("{name} ({dotted})"),
         None => dotted.to_string(),
     }
