@@ -31,7 +31,6 @@
 use std::fmt;
 
 use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _};
 use const_oid::ObjectIdentifier;
 use der::Encode;
@@ -232,11 +231,7 @@ pub fn issue_with_new_key(
     users_ca: &CertificateAuthority,
     request: &AccessCertificateRequest,
 ) -> Result<GeneratedAccessCertificate> {
-    let rng = SystemRandom::new();
-    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
-        .map(|doc| Zeroizing::new(doc.as_ref().to_vec()))
-        .map_err(|_| Error::KeyGeneration { what: "access key pair" })?;
-    let key_pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &pkcs8)
+    let key_pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING)
         .map_err(|_| Error::KeyGeneration { what: "access key pair" })?;
     let sec1 = key_pair
         .private_key()

@@ -79,8 +79,10 @@ impl CertificateAuthority {
         if common_name.is_empty() {
             return Err(Error::InvalidRequest("a CA needs a non-empty common name".into()));
         }
-        let key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)
-            .map_err(Error::signing("CA key pair"))?;
+        let key = CaKey(
+            KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)
+                .map_err(Error::signing("CA key pair"))?,
+        );
 
         let mut params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
@@ -92,8 +94,6 @@ impl CertificateAuthority {
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let cert = params.self_signed(&key).map_err(Error::signing("CA certificate"))?;
-
-        let key = CaKey(key);
         let issuer = Issuer::new(params, key);
         Ok(Self {
             cert_der: cert.der().clone(),
@@ -138,10 +138,11 @@ impl CertificateAuthority {
             x509.validity().not_after.to_datetime(),
         )?;
 
-        let key = KeyPair::try_from(key_pkcs8_der).map_err(|_| Error::InvalidKey {
+        // Wrapped at once so the key's bytes are wiped on every path out of this function.
+        let key = CaKey(KeyPair::try_from(key_pkcs8_der).map_err(|_| Error::InvalidKey {
             what: "CA private key",
             detail: "it is not a PKCS#8 key of a supported type".into(),
-        })?;
+        })?);
         if key.der_bytes() != x509.public_key().subject_public_key.data.as_ref() {
             return Err(Error::InvalidKey {
                 what: "CA private key",
@@ -149,7 +150,7 @@ impl CertificateAuthority {
             });
         }
         let cert_der = CertificateDer::from(cert_der.to_vec());
-        let issuer = Issuer::from_ca_cert_der(&cert_der, CaKey(key))
+        let issuer = Issuer::from_ca_cert_der(&cert_der, key)
             .map_err(|e| Error::malformed("CA certificate", e))?;
         Ok(Self { cert_der, common_name, validity, issuer })
     }

@@ -67,6 +67,11 @@ impl TlsVersions {
 }
 
 /// How a server checks client certificates.
+///
+/// The enum is `#[non_exhaustive]` so that a policy such as "chains to the users CA **or** is one
+/// of these pinned self-signed certificates" (what vSphere's self-made client certificates
+/// need) can be added as a variant, implemented by a verifier wrapping rustls'
+/// `WebPkiClientVerifier`, without changing any caller.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ClientAuth {
