@@ -222,6 +222,20 @@ impl From<Interval> for u32 {
 
 primitive!(Interval, Interval, Interval);
 
+/// Any value, kept exactly as received: custom attribute values, vendor
+/// extensions and other fields whose type the specification leaves open.
+impl ToTtlv for Value {
+    fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        Ttlv::new(tag, self.clone())
+    }
+}
+
+impl FromTtlv for Value {
+    fn from_ttlv(item: Ttlv) -> Result<Self, ModelError> {
+        Ok(item.value)
+    }
+}
+
 /// Implements [`ToTtlv`]/[`FromTtlv`] for a generated enumeration.
 macro_rules! enum_codec {
     ($($ty:ty),* $(,)?) => {$(
@@ -330,6 +344,11 @@ impl StructReader {
         Ok(out)
     }
 
+    /// A [`ModelError::MissingField`] for `field` in this structure.
+    pub fn missing(&self, field: Tag) -> ModelError {
+        ModelError::MissingField { parent: self.tag, field }
+    }
+
     /// Fails if any field is left unread.
     pub fn finish(mut self) -> Result<(), ModelError> {
         match self.children.next() {
@@ -399,9 +418,11 @@ macro_rules! kmip_struct {
         }
 
         impl $crate::codec::ToTtlv for $name {
+            #[allow(clippy::vec_init_then_push)]
             fn to_ttlv(&self, tag: ::keyward_ttlv::Tag) -> ::keyward_ttlv::Ttlv {
                 #[allow(unused_mut)]
-                let mut children = ::std::vec::Vec::new();
+                let mut children =
+                    ::std::vec::Vec::with_capacity(<[&str]>::len(&[$(stringify!($field)),*]));
                 $( $crate::kmip_struct!(@write $kind self.$field, $tag, children); )*
                 ::keyward_ttlv::Ttlv::structure(tag, children)
             }

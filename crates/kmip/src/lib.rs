@@ -3,7 +3,12 @@
 //! Every KMIP structure is a Rust type implementing [`codec::ToTtlv`] and
 //! [`codec::FromTtlv`]; conversion round-trips byte for byte.
 
+pub mod attributes;
 pub mod codec;
 pub mod enums;
+pub mod message;
+pub mod objects;
+pub mod operations;
+pub mod version;
 
 pub use codec::{BigInt, Bytes, DateTime, FromTtlv, Interval, ModelError, ToTtlv};
