@@ -1,5 +1,47 @@
 //! The `keyward` command: server, administration and KMIP tools.
+//!
+//! This file is the clap wiring; each command lives in its own module under
+//! [`cli`] and reports failures with its own error type. Only here are they
+//! turned into a message on stderr and an exit code: 0 on success, 1 when the
+//! input or the environment is wrong, 2 for a malformed command line (clap).
 
-fn main() {
-    println!("keyward");
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Keyward: an open-source Key Management Service speaking KMIP 1.0-1.4.
+#[derive(Debug, Parser)]
+#[command(name = "keyward", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert KMIP messages between binary TTLV and the KMIP XML and JSON encodings.
+    #[command(subcommand)]
+    Ttlv(cli::ttlv::TtlvCommand),
+    /// Run the Keyward server.
+    Serve,
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Ttlv(command) => cli::ttlv::run(command)?,
+        Command::Serve => cli::serve::run(),
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -14,7 +14,8 @@
 //!   than the declared, allowed size.
 //! * [`xml`] and [`json`] are the KMIP XML and JSON encodings (as used by the
 //!   OASIS test cases), both ways, with names from the KMIP 1.4 tables in
-//!   [`spec`].
+//!   [`spec`]. [`text`] holds what they share, notably the placeholders of
+//!   the OASIS test cases (`$NOW`, `$UNIQUE_IDENTIFIER_0`).
 //!
 //! ```
 //! use keyward_ttlv::{binary, spec::tags, Limits, Ttlv, Value};
@@ -33,6 +34,7 @@ pub mod json;
 mod limits;
 pub mod spec;
 mod tag;
+pub mod text;
 mod value;
 mod version;
 pub mod xml;

@@ -1,0 +1,4 @@
+//! The commands of the `keyward` binary, one module each.
+
+pub mod serve;
+pub mod ttlv;
