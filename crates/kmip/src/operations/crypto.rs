@@ -147,8 +147,9 @@ kmip_struct! {
     pub struct SignatureVerifyResponse {
         /// Unique Identifier of the key used.
         req unique_identifier: String => UNIQUE_IDENTIFIER,
-        /// Validity Indicator.
-        req validity_indicator: ValidityIndicator => VALIDITY_INDICATOR,
+        /// Validity Indicator. The table says required, but the OASIS 1.4 test
+        /// cases (TC-STREAM-*) omit it from the responses to non-final parts.
+        opt validity_indicator: ValidityIndicator => VALIDITY_INDICATOR,
         /// Data recovered from the signature.
         opt data: Bytes => DATA,
         /// Correlation Value for the next part (1.3).
@@ -213,8 +214,9 @@ kmip_struct! {
     pub struct MacVerifyResponse {
         /// Unique Identifier of the key used.
         req unique_identifier: String => UNIQUE_IDENTIFIER,
-        /// Validity Indicator.
-        req validity_indicator: ValidityIndicator => VALIDITY_INDICATOR,
+        /// Validity Indicator. The table says required, but the OASIS 1.4 test
+        /// cases (TC-STREAM-*) omit it from the responses to non-final parts.
+        opt validity_indicator: ValidityIndicator => VALIDITY_INDICATOR,
         /// Correlation Value for the next part (1.3).
         opt correlation_value: Bytes => CORRELATION_VALUE,
     }
