@@ -301,6 +301,14 @@ macro_rules! attribute_values {
                     Self::Custom(v) => Ttlv::new(tags::ATTRIBUTE_VALUE, v.clone()),
                 }
             }
+
+            /// The value as an Attribute Value item, moving its contents.
+            pub fn into_ttlv(self) -> Ttlv {
+                match self {
+                    $( Self::$variant(v) => v.into_ttlv(tags::ATTRIBUTE_VALUE), )*
+                    Self::Custom(v) => Ttlv::new(tags::ATTRIBUTE_VALUE, v),
+                }
+            }
         }
     };
 }
@@ -458,26 +466,29 @@ pub(crate) fn read_attribute(
     Ok((name, index, value, reader))
 }
 
+/// An Attribute structure from its parts; `value` is an Attribute Value item.
 pub(crate) fn write_attribute(
     tag: Tag,
-    name: &str,
+    name: String,
     index: Option<i32>,
-    value: Option<&AttributeValue>,
+    value: Option<Ttlv>,
 ) -> Ttlv {
     let mut children = Vec::with_capacity(3);
-    children.push(Ttlv::new(tags::ATTRIBUTE_NAME, Value::TextString(name.to_owned())));
+    children.push(Ttlv::new(tags::ATTRIBUTE_NAME, Value::TextString(name)));
     if let Some(index) = index {
         children.push(Ttlv::new(tags::ATTRIBUTE_INDEX, Value::Integer(index)));
     }
-    if let Some(value) = value {
-        children.push(value.to_ttlv());
-    }
+    children.extend(value);
     Ttlv::structure(tag, children)
 }
 
 impl ToTtlv for Attribute {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
-        write_attribute(tag, &self.name, self.index, Some(&self.value))
+        write_attribute(tag, self.name.clone(), self.index, Some(self.value.to_ttlv()))
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        write_attribute(tag, self.name, self.index, Some(self.value.into_ttlv()))
     }
 }
 

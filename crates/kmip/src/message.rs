@@ -28,7 +28,7 @@
 use keyward_ttlv::spec::tags;
 use keyward_ttlv::{Tag, Ttlv, Value, Version};
 
-use crate::codec::{Bytes, DateTime, FromTtlv, ModelError, StructReader, ToTtlv};
+use crate::codec::{Bytes, DateTime, FromTtlv, ModelError, SecretText, StructReader, ToTtlv};
 use crate::enums::*;
 use crate::kmip_struct;
 use crate::operations::{RequestPayload, ResponsePayload};
@@ -78,7 +78,7 @@ kmip_struct! {
         /// Username.
         req username: String => USERNAME,
         /// Password.
-        opt password: String => PASSWORD,
+        opt password: SecretText => PASSWORD,
     }
 }
 
@@ -89,7 +89,7 @@ kmip_struct! {
         /// Device Serial Number.
         opt device_serial_number: String => DEVICE_SERIAL_NUMBER,
         /// Password.
-        opt password: String => PASSWORD,
+        opt password: SecretText => PASSWORD,
         /// Device Identifier.
         opt device_identifier: String => DEVICE_IDENTIFIER,
         /// Network Identifier.
@@ -414,10 +414,14 @@ impl RequestBatchItem {
 
 impl ToTtlv for RequestBatchItem {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
-        let mut c = Vec::with_capacity(3);
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        let mut c = Vec::with_capacity(4);
         c.push(self.operation().to_ttlv(tags::OPERATION));
         push_opt(&mut c, tags::UNIQUE_BATCH_ITEM_ID, &self.unique_batch_item_id);
-        c.push(self.payload.to_ttlv());
+        c.push(self.payload.into_ttlv());
         push_opt(&mut c, tags::MESSAGE_EXTENSION, &self.message_extension);
         Ttlv::structure(tag, c)
     }
@@ -511,7 +515,11 @@ impl ResponseBatchItem {
 
 impl ToTtlv for ResponseBatchItem {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
-        let mut c = Vec::with_capacity(4);
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        let mut c = Vec::with_capacity(5);
         push_opt(&mut c, tags::OPERATION, &self.operation);
         push_opt(&mut c, tags::UNIQUE_BATCH_ITEM_ID, &self.unique_batch_item_id);
         c.push(self.result_status.to_ttlv(tags::RESULT_STATUS));
@@ -522,8 +530,8 @@ impl ToTtlv for ResponseBatchItem {
             tags::ASYNCHRONOUS_CORRELATION_VALUE,
             &self.asynchronous_correlation_value,
         );
-        if let Some(payload) = &self.payload {
-            c.push(payload.to_ttlv());
+        if let Some(payload) = self.payload {
+            c.push(payload.into_ttlv());
         }
         push_opt(&mut c, tags::MESSAGE_EXTENSION, &self.message_extension);
         Ttlv::structure(tag, c)
@@ -638,6 +646,14 @@ impl RequestMessage {
         Ttlv::structure(tags::REQUEST_MESSAGE, children)
     }
 
+    /// The message as a TTLV item, moving its contents (no key material is copied).
+    pub fn into_ttlv(self) -> Ttlv {
+        let mut children = Vec::with_capacity(1 + self.batch_items.len());
+        children.push(self.header.write(self.batch_items.len()));
+        children.extend(self.batch_items.into_iter().map(|b| b.into_ttlv(tags::BATCH_ITEM)));
+        Ttlv::structure(tags::REQUEST_MESSAGE, children)
+    }
+
     /// The message in binary TTLV.
     pub fn to_bytes(&self) -> Vec<u8> {
         keyward_ttlv::binary::encode(&self.to_ttlv())
@@ -670,10 +686,24 @@ impl ResponseMessage {
         Ttlv::structure(tags::RESPONSE_MESSAGE, children)
     }
 
+    /// The message as a TTLV item, moving its contents (no key material is copied).
+    pub fn into_ttlv(self) -> Ttlv {
+        let mut children = Vec::with_capacity(1 + self.batch_items.len());
+        children.push(self.header.write(self.batch_items.len()));
+        children.extend(self.batch_items.into_iter().map(|b| b.into_ttlv(tags::BATCH_ITEM)));
+        Ttlv::structure(tags::RESPONSE_MESSAGE, children)
+    }
+
     /// The message as a TTLV item for a client speaking `version`: see
     /// [`crate::version::downgrade`].
     pub fn to_ttlv_for(&self, version: Version) -> Ttlv {
-        let mut item = self.to_ttlv();
+        self.clone().into_ttlv_for(version)
+    }
+
+    /// The message as a TTLV item for a client speaking `version`, moving its
+    /// contents: what a server sends.
+    pub fn into_ttlv_for(self, version: Version) -> Ttlv {
+        let mut item = self.into_ttlv();
         crate::version::downgrade(&mut item, version);
         item
     }

@@ -253,19 +253,24 @@ impl KeyMaterial {
 
     /// The material as a Key Material item.
     pub fn to_ttlv(&self) -> Ttlv {
+        self.clone().into_ttlv()
+    }
+
+    /// The material as a Key Material item, moving the key bytes.
+    pub fn into_ttlv(self) -> Ttlv {
         let tag = tags::KEY_MATERIAL;
         match self {
-            Self::Bytes(b) => b.to_ttlv(tag),
-            Self::TransparentSymmetric(k) => k.to_ttlv(tag),
-            Self::TransparentDsaPrivate(k) => k.to_ttlv(tag),
-            Self::TransparentDsaPublic(k) => k.to_ttlv(tag),
-            Self::TransparentRsaPrivate(k) => k.to_ttlv(tag),
-            Self::TransparentRsaPublic(k) => k.to_ttlv(tag),
-            Self::TransparentDhPrivate(k) => k.to_ttlv(tag),
-            Self::TransparentDhPublic(k) => k.to_ttlv(tag),
-            Self::TransparentEcPrivate(k) => k.to_ttlv(tag),
-            Self::TransparentEcPublic(k) => k.to_ttlv(tag),
-            Self::Other(v) => Ttlv::new(tag, v.clone()),
+            Self::Bytes(b) => b.into_ttlv(tag),
+            Self::TransparentSymmetric(k) => k.into_ttlv(tag),
+            Self::TransparentDsaPrivate(k) => k.into_ttlv(tag),
+            Self::TransparentDsaPublic(k) => k.into_ttlv(tag),
+            Self::TransparentRsaPrivate(k) => k.into_ttlv(tag),
+            Self::TransparentRsaPublic(k) => k.into_ttlv(tag),
+            Self::TransparentDhPrivate(k) => k.into_ttlv(tag),
+            Self::TransparentDhPublic(k) => k.into_ttlv(tag),
+            Self::TransparentEcPrivate(k) => k.into_ttlv(tag),
+            Self::TransparentEcPublic(k) => k.into_ttlv(tag),
+            Self::Other(v) => Ttlv::new(tag, v),
         }
     }
 }
@@ -312,12 +317,17 @@ impl KeyValue {
 
     /// The value as a Key Value item.
     pub fn to_ttlv(&self) -> Ttlv {
+        self.clone().into_ttlv()
+    }
+
+    /// The value as a Key Value item, moving the key bytes.
+    pub fn into_ttlv(self) -> Ttlv {
         match self {
-            Self::Wrapped(bytes) => bytes.to_ttlv(tags::KEY_VALUE),
+            Self::Wrapped(bytes) => bytes.into_ttlv(tags::KEY_VALUE),
             Self::Plain { key_material, attributes } => {
                 let mut children = Vec::with_capacity(1 + attributes.len());
-                children.push(key_material.to_ttlv());
-                children.extend(attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)));
+                children.push(key_material.into_ttlv());
+                children.extend(attributes.into_iter().map(|a| a.into_ttlv(tags::ATTRIBUTE)));
                 Ttlv::structure(tags::KEY_VALUE, children)
             }
         }
@@ -370,13 +380,17 @@ impl KeyBlock {
 
 impl ToTtlv for KeyBlock {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         let mut children = Vec::with_capacity(6);
         children.push(self.key_format_type.to_ttlv(tags::KEY_FORMAT_TYPE));
         if let Some(v) = self.key_compression_type {
             children.push(v.to_ttlv(tags::KEY_COMPRESSION_TYPE));
         }
-        if let Some(v) = &self.key_value {
-            children.push(v.to_ttlv());
+        if let Some(v) = self.key_value {
+            children.push(v.into_ttlv());
         }
         if let Some(v) = self.cryptographic_algorithm {
             children.push(v.to_ttlv(tags::CRYPTOGRAPHIC_ALGORITHM));
@@ -384,8 +398,8 @@ impl ToTtlv for KeyBlock {
         if let Some(v) = self.cryptographic_length {
             children.push(v.to_ttlv(tags::CRYPTOGRAPHIC_LENGTH));
         }
-        if let Some(v) = &self.key_wrapping_data {
-            children.push(v.to_ttlv(tags::KEY_WRAPPING_DATA));
+        if let Some(v) = self.key_wrapping_data {
+            children.push(v.into_ttlv(tags::KEY_WRAPPING_DATA));
         }
         Ttlv::structure(tag, children)
     }
@@ -602,17 +616,22 @@ impl Object {
 
     /// The object as an item under its own tag.
     pub fn to_ttlv(&self) -> Ttlv {
+        self.clone().into_ttlv()
+    }
+
+    /// The object as an item under its own tag, moving the key bytes.
+    pub fn into_ttlv(self) -> Ttlv {
         let tag = self.tag();
         match self {
-            Self::Certificate(o) => o.to_ttlv(tag),
-            Self::SymmetricKey(o) => o.to_ttlv(tag),
-            Self::PublicKey(o) => o.to_ttlv(tag),
-            Self::PrivateKey(o) => o.to_ttlv(tag),
-            Self::SplitKey(o) => o.to_ttlv(tag),
-            Self::Template(o) => o.to_ttlv(tag),
-            Self::SecretData(o) => o.to_ttlv(tag),
-            Self::OpaqueObject(o) => o.to_ttlv(tag),
-            Self::PgpKey(o) => o.to_ttlv(tag),
+            Self::Certificate(o) => o.into_ttlv(tag),
+            Self::SymmetricKey(o) => o.into_ttlv(tag),
+            Self::PublicKey(o) => o.into_ttlv(tag),
+            Self::PrivateKey(o) => o.into_ttlv(tag),
+            Self::SplitKey(o) => o.into_ttlv(tag),
+            Self::Template(o) => o.into_ttlv(tag),
+            Self::SecretData(o) => o.into_ttlv(tag),
+            Self::OpaqueObject(o) => o.into_ttlv(tag),
+            Self::PgpKey(o) => o.into_ttlv(tag),
         }
     }
 
@@ -792,6 +811,31 @@ mod tests {
             ],
         );
         assert!(matches!(KeyBlock::from_ttlv(item), Err(ModelError::WrongType { .. })));
+    }
+
+    #[test]
+    fn key_material_moves_into_the_encoded_item() {
+        let object = Object::PrivateKey(PrivateKey {
+            key_block: KeyBlock::new(
+                KeyFormatType::TransparentECPrivateKey,
+                KeyMaterial::TransparentEcPrivate(TransparentEcPrivateKey {
+                    recommended_curve: RecommendedCurve::P256,
+                    d: big(0x42),
+                }),
+                None,
+                None,
+            ),
+        });
+        let address = match object.key_block().and_then(KeyBlock::key_material) {
+            Some(KeyMaterial::TransparentEcPrivate(k)) => k.d.0.as_ptr(),
+            other => panic!("unexpected {other:?}"),
+        };
+        let item = object.into_ttlv();
+        let d = &item.children()[0].children()[1].children()[0].children()[1];
+        match &d.value {
+            Value::BigInteger(b) => assert_eq!(b.as_ptr(), address),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Attributes, with random headers, batch item ids, objects (plain, wrapped,
 //! transparent) and attributes (every kind of typed value and custom
 //! attributes of any type), must satisfy typed → bytes → typed = identity and
-//! bytes → typed → bytes = the same bytes. Random TTLV trees must never make
+//! bytes → typed → bytes = the same bytes, and encoding by move must equal
+//! encoding by reference. Random TTLV trees must never make
 //! the decoders panic.
 
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -420,7 +421,7 @@ fn request_header() -> BoxedStrategy<RequestHeader> {
             header.authentication = credential.map(|(username, password)| Authentication {
                 credentials: vec![Credential::UsernameAndPassword(UsernameAndPassword {
                     username,
-                    password,
+                    password: password.map(Into::into),
                 })],
             });
             header.batch_error_continuation_option = continuation;
@@ -488,6 +489,7 @@ proptest! {
         let back = RequestMessage::from_ttlv(item).unwrap();
         prop_assert_eq!(&back, &message);
         prop_assert_eq!(back.to_bytes(), bytes);
+        prop_assert_eq!(message.clone().into_ttlv(), message.to_ttlv());
     }
 
     #[test]
@@ -497,6 +499,7 @@ proptest! {
         let back = ResponseMessage::from_ttlv(item).unwrap();
         prop_assert_eq!(&back, &message);
         prop_assert_eq!(back.to_bytes(), bytes);
+        prop_assert_eq!(message.clone().into_ttlv(), message.to_ttlv());
     }
 
     #[test]

@@ -77,12 +77,16 @@ impl RegisterRequest {
 
 impl ToTtlv for RegisterRequest {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         Ttlv::structure(
             tag,
             vec![
                 self.object_type().to_ttlv(tags::OBJECT_TYPE),
-                self.template_attribute.to_ttlv(tags::TEMPLATE_ATTRIBUTE),
-                self.object.to_ttlv(),
+                self.template_attribute.into_ttlv(tags::TEMPLATE_ATTRIBUTE),
+                self.object.into_ttlv(),
             ],
         )
     }

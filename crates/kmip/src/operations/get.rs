@@ -44,12 +44,16 @@ impl GetResponse {
 
 impl ToTtlv for GetResponse {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         Ttlv::structure(
             tag,
             vec![
                 self.object_type().to_ttlv(tags::OBJECT_TYPE),
-                self.unique_identifier.to_ttlv(tags::UNIQUE_IDENTIFIER),
-                self.object.to_ttlv(),
+                self.unique_identifier.into_ttlv(tags::UNIQUE_IDENTIFIER),
+                self.object.into_ttlv(),
             ],
         )
     }

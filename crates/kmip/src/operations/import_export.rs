@@ -47,11 +47,15 @@ impl ExportResponse {
 
 impl ToTtlv for ExportResponse {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         let mut c = Vec::with_capacity(3 + self.attributes.len());
         c.push(self.object_type().to_ttlv(tags::OBJECT_TYPE));
-        c.push(self.unique_identifier.to_ttlv(tags::UNIQUE_IDENTIFIER));
-        c.extend(self.attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)));
-        c.push(self.object.to_ttlv());
+        c.push(self.unique_identifier.into_ttlv(tags::UNIQUE_IDENTIFIER));
+        c.extend(self.attributes.into_iter().map(|a| a.into_ttlv(tags::ATTRIBUTE)));
+        c.push(self.object.into_ttlv());
         Ttlv::structure(tag, c)
     }
 }
@@ -85,16 +89,20 @@ pub struct ImportRequest {
 
 impl ToTtlv for ImportRequest {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         let mut c = Vec::with_capacity(4 + self.attributes.len());
-        c.push(self.unique_identifier.to_ttlv(tags::UNIQUE_IDENTIFIER));
+        c.push(self.unique_identifier.into_ttlv(tags::UNIQUE_IDENTIFIER));
         if let Some(v) = self.replace_existing {
             c.push(v.to_ttlv(tags::REPLACE_EXISTING));
         }
         if let Some(v) = self.key_wrap_type {
             c.push(v.to_ttlv(tags::KEY_WRAP_TYPE));
         }
-        c.extend(self.attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)));
-        c.push(self.object.to_ttlv());
+        c.extend(self.attributes.into_iter().map(|a| a.into_ttlv(tags::ATTRIBUTE)));
+        c.push(self.object.into_ttlv());
         Ttlv::structure(tag, c)
     }
 }

@@ -104,6 +104,14 @@ macro_rules! payloads {
                     Self::Raw { payload, .. } => Ttlv::new(tags::REQUEST_PAYLOAD, payload.clone()),
                 }
             }
+
+            /// The payload as a Request Payload item, moving its contents.
+            pub fn into_ttlv(self) -> Ttlv {
+                match self {
+                    $( Self::$variant(p) => p.into_ttlv(tags::REQUEST_PAYLOAD), )*
+                    Self::Raw { payload, .. } => Ttlv::new(tags::REQUEST_PAYLOAD, payload),
+                }
+            }
         }
 
         impl ResponsePayload {
@@ -128,6 +136,15 @@ macro_rules! payloads {
                 match self {
                     $( Self::$variant(p) => p.to_ttlv(tags::RESPONSE_PAYLOAD), )*
                     Self::Raw(payload) => Ttlv::new(tags::RESPONSE_PAYLOAD, payload.clone()),
+                }
+            }
+
+            /// The payload as a Response Payload item, moving its contents:
+            /// the key material of a Get response is not copied.
+            pub fn into_ttlv(self) -> Ttlv {
+                match self {
+                    $( Self::$variant(p) => p.into_ttlv(tags::RESPONSE_PAYLOAD), )*
+                    Self::Raw(payload) => Ttlv::new(tags::RESPONSE_PAYLOAD, payload),
                 }
             }
         }

@@ -29,7 +29,16 @@ impl From<Attribute> for NotifyAttribute {
 
 impl ToTtlv for NotifyAttribute {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
-        write_attribute(tag, &self.name, self.index, self.value.as_ref())
+        write_attribute(
+            tag,
+            self.name.clone(),
+            self.index,
+            self.value.as_ref().map(|v| v.to_ttlv()),
+        )
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        write_attribute(tag, self.name, self.index, self.value.map(AttributeValue::into_ttlv))
     }
 }
 
@@ -74,14 +83,18 @@ pub struct PutRequest {
 
 impl ToTtlv for PutRequest {
     fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        self.clone().into_ttlv(tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
         let mut c = Vec::with_capacity(4 + self.attributes.len());
-        c.push(self.unique_identifier.to_ttlv(tags::UNIQUE_IDENTIFIER));
+        c.push(self.unique_identifier.into_ttlv(tags::UNIQUE_IDENTIFIER));
         c.push(self.put_function.to_ttlv(tags::PUT_FUNCTION));
-        if let Some(r) = &self.replaced_unique_identifier {
-            c.push(r.to_ttlv(tags::REPLACED_UNIQUE_IDENTIFIER));
+        if let Some(r) = self.replaced_unique_identifier {
+            c.push(r.into_ttlv(tags::REPLACED_UNIQUE_IDENTIFIER));
         }
-        c.push(self.object.to_ttlv());
-        c.extend(self.attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)));
+        c.push(self.object.into_ttlv());
+        c.extend(self.attributes.into_iter().map(|a| a.into_ttlv(tags::ATTRIBUTE)));
         Ttlv::structure(tag, c)
     }
 }
