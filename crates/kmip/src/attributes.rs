@@ -256,6 +256,11 @@ kmip_struct! {
     }
 }
 
+/// True for the names of custom attributes: `x-…` (client) and `y-…` (server).
+pub fn is_custom_name(name: &str) -> bool {
+    name.starts_with("x-") || name.starts_with("y-")
+}
+
 /// Declares [`AttributeValue`]: one variant per typed attribute, with its
 /// canonical name.
 macro_rules! attribute_values {
@@ -283,6 +288,9 @@ macro_rules! attribute_values {
             /// (compared after collapsing runs of whitespace). Unknown and
             /// custom names give [`AttributeValue::Custom`].
             pub fn decode(name: &str, item: Ttlv) -> Result<Self, ModelError> {
+                if is_custom_name(name) {
+                    return Ok(Self::Custom(item.value));
+                }
                 match spec::attribute(name).map(|def| def.name) {
                     $( Some($name) => Ok(Self::$variant(<$ty as FromTtlv>::from_ttlv(item)?)), )*
                     _ => Ok(Self::Custom(item.value)),

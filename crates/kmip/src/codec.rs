@@ -60,6 +60,31 @@ pub enum ModelError {
     },
 }
 
+impl ModelError {
+    /// The Result Reason a server answers this error with (KMIP 1.4 §11.1):
+    /// Invalid Message for what cannot be parsed (a missing field, a wrong
+    /// item type, a Batch Count that does not match), Invalid Field for a field
+    /// the structure does not have and for a value the field does not allow
+    /// (a reserved enumeration value, an Object Type that does not match the
+    /// object).
+    pub fn result_reason(&self) -> crate::enums::ResultReason {
+        use crate::enums::ResultReason;
+        match self {
+            ModelError::MissingField { .. } | ModelError::WrongType { .. } => {
+                ResultReason::InvalidMessage
+            }
+            ModelError::InvalidValue { tag, .. }
+                if *tag == keyward_ttlv::spec::tags::BATCH_COUNT =>
+            {
+                ResultReason::InvalidMessage
+            }
+            ModelError::UnexpectedField { .. }
+            | ModelError::InvalidEnum { .. }
+            | ModelError::InvalidValue { .. } => ResultReason::InvalidField,
+        }
+    }
+}
+
 /// Encodes a typed value as a TTLV item with the given tag.
 ///
 /// [`ToTtlv::into_ttlv`] consumes the value instead: Byte Strings and Big

@@ -83,10 +83,9 @@ fn batch_count_must_match_the_items() {
     let Value::Structure(children) = &mut item.value else { unreachable!() };
     let Value::Structure(header) = &mut children[0].value else { unreachable!() };
     header.last_mut().unwrap().value = Value::Integer(2);
-    assert!(matches!(
-        RequestMessage::from_ttlv(item),
-        Err(ModelError::InvalidValue { tag, .. }) if tag == tags::BATCH_COUNT
-    ));
+    let error = RequestMessage::from_ttlv(item).unwrap_err();
+    assert!(matches!(error, ModelError::InvalidValue { tag, .. } if tag == tags::BATCH_COUNT));
+    assert_eq!(error.result_reason(), ResultReason::InvalidMessage);
 
     let empty = Ttlv::structure(
         tags::REQUEST_MESSAGE,
@@ -138,6 +137,8 @@ fn a_bad_batch_item_fails_alone() {
     let third = partial.batch_items[2].as_ref().unwrap_err();
     assert_eq!(third.operation, None);
     assert!(matches!(third.error, ModelError::InvalidEnum { value: 0xFF, .. }));
+    assert_eq!(second.error.result_reason(), ResultReason::InvalidField);
+    assert_eq!(third.error.result_reason(), ResultReason::InvalidField);
 }
 
 #[test]
