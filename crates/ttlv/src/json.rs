@@ -70,14 +70,7 @@ pub fn to_document_string(messages: &[Ttlv]) -> String {
 
 /// Reads one message: an object, or an array holding exactly one.
 pub fn from_str(text: &str, placeholders: &mut dyn Placeholders) -> Result<Ttlv, TextError> {
-    let mut messages = document_from_str(text, placeholders)?;
-    match messages.len() {
-        1 => Ok(messages.remove(0)),
-        n => Err(TextError::new(
-            "document",
-            format!("expected one message, found {n}; read several with document_from_str"),
-        )),
-    }
+    text::only_message(document_from_str_bound(text, placeholders)?)
 }
 
 /// Reads every message of a document (an object or an array of objects).
@@ -85,8 +78,7 @@ pub fn document_from_str(
     text: &str,
     placeholders: &mut dyn Placeholders,
 ) -> Result<Vec<Ttlv>, TextError> {
-    let bound = document_from_str_bound(text, placeholders)?;
-    Ok(bound.into_iter().map(|b| b.message).collect())
+    document_from_str_bound(text, placeholders).map(text::unbound)
 }
 
 /// Reads every message of a document, with where each placeholder was and

@@ -16,11 +16,16 @@
 //!   resolver too: a conformance runner binds `$UNIQUE_IDENTIFIER_n` from the
 //!   responses it has seen.
 //!
-//! The `*_bound` readers also return, per message, where each placeholder was
-//! and what it was bound to ([`BoundMessage`]); [`BoundMessage::matches`]
-//! then compares an actual message with the expected one "modulo
-//! placeholders", and [`BoundMessage::capture`] reads what an actual message
-//! holds where the expected one had placeholders.
+//! [`crate::xml::document_from_str_bound`] and
+//! [`crate::json::document_from_str_bound`] also return, per message, where
+//! each placeholder was and what it was bound to ([`BoundMessage`]);
+//! [`BoundMessage::matches`] then compares an actual message with the expected
+//! one "modulo placeholders", and [`BoundMessage::capture`] reads what an
+//! actual message holds where the expected one had placeholders.
+//!
+//! Any value spelled like a placeholder ([`is_placeholder`]) is one: a Text
+//! String whose text is `$NAME` cannot be written literally in either
+//! encoding.
 //!
 //! ```
 //! use keyward_ttlv::text::{NowPlaceholders, Placeholders};
@@ -40,7 +45,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::spec::{self, AttributeValueKind, EnumDef, tags};
-use crate::{ItemType, Tag, Ttlv, Value};
+use crate::{ItemType, Tag, TextError, Ttlv, Value};
 
 /// Deepest element nesting the text readers accept (a KMIP 1.4 message nests
 /// about 10 levels; the binary decoder's default limit is 32).
@@ -238,6 +243,22 @@ impl BoundMessage {
         }
         Ok(captured)
     }
+}
+
+/// The message of a document that must hold exactly one.
+pub(crate) fn only_message(mut messages: Vec<BoundMessage>) -> Result<Ttlv, TextError> {
+    match messages.len() {
+        1 => Ok(messages.remove(0).message),
+        n => Err(TextError::new(
+            "document",
+            format!("expected one message, found {n}; read several with document_from_str"),
+        )),
+    }
+}
+
+/// The messages without their bindings.
+pub(crate) fn unbound(messages: Vec<BoundMessage>) -> Vec<Ttlv> {
+    messages.into_iter().map(|b| b.message).collect()
 }
 
 /// The item at `path` (child indices from `root` down).

@@ -101,14 +101,7 @@ pub fn to_document_string(messages: &[Ttlv]) -> String {
 /// Reads one message: a bare element, or a wrapper (`<KMIP>`) holding exactly
 /// one message.
 pub fn from_str(text: &str, placeholders: &mut dyn Placeholders) -> Result<Ttlv, TextError> {
-    let mut elements = parse_elements(text)?;
-    match elements.len() {
-        1 => Ok(from_element(&elements.remove(0), placeholders)?.message),
-        n => Err(TextError::new(
-            "document",
-            format!("expected one message, found {n}; read several with document_from_str"),
-        )),
-    }
+    text::only_message(document_from_str_bound(text, placeholders)?)
 }
 
 /// Reads every message of a document.
@@ -116,8 +109,7 @@ pub fn document_from_str(
     text: &str,
     placeholders: &mut dyn Placeholders,
 ) -> Result<Vec<Ttlv>, TextError> {
-    let bound = document_from_str_bound(text, placeholders)?;
-    Ok(bound.into_iter().map(|b| b.message).collect())
+    document_from_str_bound(text, placeholders).map(text::unbound)
 }
 
 /// Reads every message of a document, with where each placeholder was and
