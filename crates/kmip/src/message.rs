@@ -601,7 +601,7 @@ fn read_message<H>(
     reader.finish()?;
     if items.is_empty() {
         return Err(ModelError::MissingField {
-            parent: reader_tag(header_tag),
+            parent: message_tag_of(header_tag),
             field: tags::BATCH_ITEM,
         });
     }
@@ -617,7 +617,7 @@ fn read_message<H>(
     Ok((header, items))
 }
 
-fn reader_tag(header_tag: Tag) -> Tag {
+fn message_tag_of(header_tag: Tag) -> Tag {
     if header_tag == tags::REQUEST_HEADER { tags::REQUEST_MESSAGE } else { tags::RESPONSE_MESSAGE }
 }
 
