@@ -60,10 +60,47 @@ pub enum ModelError {
     },
 }
 
+impl ModelError {
+    /// The Result Reason a server answers this error with (KMIP 1.4 §11.1):
+    /// Invalid Message for what cannot be parsed (a missing field, a wrong
+    /// item type, a Batch Count that does not match), Invalid Field for a field
+    /// the structure does not have and for a value the field does not allow
+    /// (a reserved enumeration value, an Object Type that does not match the
+    /// object).
+    pub fn result_reason(&self) -> crate::enums::ResultReason {
+        use crate::enums::ResultReason;
+        match self {
+            ModelError::MissingField { .. } | ModelError::WrongType { .. } => {
+                ResultReason::InvalidMessage
+            }
+            ModelError::InvalidValue { tag, .. }
+                if *tag == keyward_ttlv::spec::tags::BATCH_COUNT =>
+            {
+                ResultReason::InvalidMessage
+            }
+            ModelError::UnexpectedField { .. }
+            | ModelError::InvalidEnum { .. }
+            | ModelError::InvalidValue { .. } => ResultReason::InvalidField,
+        }
+    }
+}
+
 /// Encodes a typed value as a TTLV item with the given tag.
+///
+/// [`ToTtlv::into_ttlv`] consumes the value instead: Byte Strings and Big
+/// Integers (key material) then move into the item without a copy. Every type
+/// of the model that can hold key material implements it so.
 pub trait ToTtlv {
     /// The value as an item tagged `tag`.
     fn to_ttlv(&self, tag: Tag) -> Ttlv;
+
+    /// The value as an item tagged `tag`, moving its contents.
+    fn into_ttlv(self, tag: Tag) -> Ttlv
+    where
+        Self: Sized,
+    {
+        self.to_ttlv(tag)
+    }
 }
 
 /// Decodes a typed value from a TTLV item (whose tag the caller has matched).
@@ -81,6 +118,9 @@ macro_rules! primitive {
         impl ToTtlv for $ty {
             fn to_ttlv(&self, tag: Tag) -> Ttlv {
                 Ttlv::new(tag, Value::$variant(self.clone().into()))
+            }
+            fn into_ttlv(self, tag: Tag) -> Ttlv {
+                Ttlv::new(tag, Value::$variant(self.into()))
             }
         }
         impl FromTtlv for $ty {
@@ -140,6 +180,54 @@ impl From<Bytes> for Zeroizing<Vec<u8>> {
 }
 
 primitive!(Bytes, ByteString, ByteString);
+
+/// A Text String holding a secret (a password), wiped from memory on drop;
+/// `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SecretText(pub Zeroizing<String>);
+
+impl SecretText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(<redacted>)")
+    }
+}
+
+impl From<String> for SecretText {
+    fn from(v: String) -> Self {
+        Self(Zeroizing::new(v))
+    }
+}
+
+impl From<&str> for SecretText {
+    fn from(v: &str) -> Self {
+        Self(Zeroizing::new(v.to_owned()))
+    }
+}
+
+impl ToTtlv for SecretText {
+    fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        Ttlv::new(tag, Value::TextString(self.0.as_str().to_owned()))
+    }
+    fn into_ttlv(mut self, tag: Tag) -> Ttlv {
+        Ttlv::new(tag, Value::TextString(std::mem::take(&mut *self.0)))
+    }
+}
+
+impl FromTtlv for SecretText {
+    fn from_ttlv(item: Ttlv) -> Result<Self, ModelError> {
+        match item.value {
+            Value::TextString(v) => Ok(Self(Zeroizing::new(v))),
+            _ => Err(wrong_type(&item, ItemType::TextString)),
+        }
+    }
+}
 
 /// A Big Integer: two's complement big-endian bytes as on the wire (a multiple
 /// of 8 bytes), wiped from memory on drop.
@@ -221,6 +309,23 @@ impl From<Interval> for u32 {
 }
 
 primitive!(Interval, Interval, Interval);
+
+/// Any value, kept exactly as received: custom attribute values, vendor
+/// extensions and other fields whose type the specification leaves open.
+impl ToTtlv for Value {
+    fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        Ttlv::new(tag, self.clone())
+    }
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        Ttlv::new(tag, self)
+    }
+}
+
+impl FromTtlv for Value {
+    fn from_ttlv(item: Ttlv) -> Result<Self, ModelError> {
+        Ok(item.value)
+    }
+}
 
 /// Implements [`ToTtlv`]/[`FromTtlv`] for a generated enumeration.
 macro_rules! enum_codec {
@@ -330,6 +435,11 @@ impl StructReader {
         Ok(out)
     }
 
+    /// A [`ModelError::MissingField`] for `field` in this structure.
+    pub fn missing(&self, field: Tag) -> ModelError {
+        ModelError::MissingField { parent: self.tag, field }
+    }
+
     /// Fails if any field is left unread.
     pub fn finish(mut self) -> Result<(), ModelError> {
         match self.children.next() {
@@ -346,6 +456,8 @@ pub trait Field: Sized {
     fn read(reader: &mut StructReader, tag: Tag) -> Result<Self, ModelError>;
     /// Appends the field's items to `out`.
     fn write(&self, tag: Tag, out: &mut Vec<Ttlv>);
+    /// Appends the field's items to `out`, moving their contents.
+    fn write_owned(self, tag: Tag, out: &mut Vec<Ttlv>);
 }
 
 impl<T: ToTtlv + FromTtlv> Field for Option<T> {
@@ -357,6 +469,11 @@ impl<T: ToTtlv + FromTtlv> Field for Option<T> {
             out.push(v.to_ttlv(tag));
         }
     }
+    fn write_owned(self, tag: Tag, out: &mut Vec<Ttlv>) {
+        if let Some(v) = self {
+            out.push(v.into_ttlv(tag));
+        }
+    }
 }
 
 impl<T: ToTtlv + FromTtlv> Field for Vec<T> {
@@ -365,6 +482,9 @@ impl<T: ToTtlv + FromTtlv> Field for Vec<T> {
     }
     fn write(&self, tag: Tag, out: &mut Vec<Ttlv>) {
         out.extend(self.iter().map(|v| v.to_ttlv(tag)));
+    }
+    fn write_owned(self, tag: Tag, out: &mut Vec<Ttlv>) {
+        out.extend(self.into_iter().map(|v| v.into_ttlv(tag)));
     }
 }
 
@@ -399,10 +519,21 @@ macro_rules! kmip_struct {
         }
 
         impl $crate::codec::ToTtlv for $name {
+            #[allow(clippy::vec_init_then_push)]
             fn to_ttlv(&self, tag: ::keyward_ttlv::Tag) -> ::keyward_ttlv::Ttlv {
                 #[allow(unused_mut)]
-                let mut children = ::std::vec::Vec::new();
+                let mut children =
+                    ::std::vec::Vec::with_capacity(<[&str]>::len(&[$(stringify!($field)),*]));
                 $( $crate::kmip_struct!(@write $kind self.$field, $tag, children); )*
+                ::keyward_ttlv::Ttlv::structure(tag, children)
+            }
+
+            #[allow(clippy::vec_init_then_push)]
+            fn into_ttlv(self, tag: ::keyward_ttlv::Tag) -> ::keyward_ttlv::Ttlv {
+                #[allow(unused_mut)]
+                let mut children =
+                    ::std::vec::Vec::with_capacity(<[&str]>::len(&[$(stringify!($field)),*]));
+                $( $crate::kmip_struct!(@move $kind self.$field, $tag, children); )*
                 ::keyward_ttlv::Ttlv::structure(tag, children)
             }
         }
@@ -430,6 +561,15 @@ macro_rules! kmip_struct {
     };
     (@write vec $value:expr, $tag:ident, $out:ident) => {
         $crate::codec::Field::write(&$value, ::keyward_ttlv::spec::tags::$tag, &mut $out)
+    };
+    (@move req $value:expr, $tag:ident, $out:ident) => {
+        $out.push($crate::codec::ToTtlv::into_ttlv($value, ::keyward_ttlv::spec::tags::$tag))
+    };
+    (@move opt $value:expr, $tag:ident, $out:ident) => {
+        $crate::codec::Field::write_owned($value, ::keyward_ttlv::spec::tags::$tag, &mut $out)
+    };
+    (@move vec $value:expr, $tag:ident, $out:ident) => {
+        $crate::codec::Field::write_owned($value, ::keyward_ttlv::spec::tags::$tag, &mut $out)
     };
     (@read req $reader:ident, $tag:ident) => {
         $reader.required(::keyward_ttlv::spec::tags::$tag)?
