@@ -5,8 +5,12 @@
 //! [`lifecycle`] and the [`iam`] decision, with the operation API, attribute
 //! rules and audit built on them.
 
+pub mod attributes;
+mod caller;
+pub mod clock;
 mod error;
 pub mod iam;
 pub mod lifecycle;
 
+pub use caller::{Caller, Door};
 pub use error::Error;
