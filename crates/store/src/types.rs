@@ -294,7 +294,6 @@ pub struct LocateQuery {
     pub page: Page,
 }
 
-
 /// What the audit log records about one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {
