@@ -1,0 +1,774 @@
+//! The shared suite: every case runs against SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use keyward_store::seal::{MasterKey, StaticMasterKey};
+use keyward_store::*;
+use time::OffsetDateTime;
+
+use super::Harness;
+
+pub const DOMAIN: &str = "3f1e2d4c-0000-4000-8000-000000000001";
+pub const OTHER_DOMAIN: &str = "3f1e2d4c-0000-4000-8000-000000000002";
+
+pub async fn setup(store: &dyn Store) {
+    store.create_account("acme", "ACME").await.unwrap();
+    for id in [DOMAIN, OTHER_DOMAIN] {
+        store
+            .create_domain(&NewDomain {
+                id: id.into(),
+                account_id: "acme".into(),
+                region: "eu-west-par".into(),
+                name: format!("domain {id}"),
+            })
+            .await
+            .unwrap();
+    }
+}
+
+pub fn key(id: &str, name: &str, material: &[u8]) -> NewObject {
+    NewObject {
+        id: id.into(),
+        object_type: 2,
+        state: 1,
+        attributes: format!("attrs of {id}").into_bytes(),
+        index: vec![
+            IndexEntry::new("Name", 0, name),
+            IndexEntry::new("Cryptographic Algorithm", 0, "AES"),
+        ],
+        links: vec![],
+        material: Some(Secret::from_slice(material)),
+    }
+}
+
+fn update_of(
+    o: &StoredObject,
+    state: u32,
+    index: Vec<IndexEntry>,
+    material: MaterialChange,
+) -> ObjectUpdate {
+    ObjectUpdate {
+        state,
+        attributes: o.attributes.clone(),
+        index,
+        links: o.links.clone(),
+        material,
+    }
+}
+
+fn locate_by(name: &str, value: &str) -> LocateQuery {
+    LocateQuery { filters: vec![(name.into(), value.into())], ..Default::default() }
+}
+
+fn event(op: &str, n: usize) -> AuditEvent {
+    AuditEvent {
+        at: OffsetDateTime::now_utc(),
+        domain_id: Some(DOMAIN.into()),
+        credential_id: Some("cred-1".into()),
+        identities: vec!["urn:v1:eu:identity:account:acme".into()],
+        operation: op.into(),
+        object_id: Some(format!("obj-{n}")),
+        result: "Success".into(),
+    }
+}
+
+pub async fn accounts_and_domains(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    assert_eq!(s.get_account("acme").await.unwrap().name, "ACME");
+    assert!(matches!(s.create_account("acme", "again").await, Err(Error::AlreadyExists { .. })));
+    assert!(matches!(s.get_account("nobody").await, Err(Error::RecordNotFound { .. })));
+    s.create_account("beta", "Beta").await.unwrap();
+    let ids: Vec<_> =
+        s.list_accounts(Page::first(10)).await.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids, ["acme", "beta"]);
+    let page2 = s.list_accounts(Page { offset: 1, limit: 10 }).await.unwrap();
+    assert_eq!(page2.len(), 1);
+    assert!(matches!(s.list_accounts(Page::first(0)).await, Err(Error::Invalid(_))));
+    assert!(matches!(s.list_accounts(Page::first(MAX_PAGE + 1)).await, Err(Error::Invalid(_))));
+
+    let d = s.get_domain(DOMAIN).await.unwrap();
+    assert_eq!((d.account_id.as_str(), d.region.as_str()), ("acme", "eu-west-par"));
+    assert!(matches!(s.get_domain("missing").await, Err(Error::DomainNotFound(_))));
+    let orphan = NewDomain {
+        id: "d3".into(),
+        account_id: "nobody".into(),
+        region: "r".into(),
+        name: "n".into(),
+    };
+    assert!(matches!(s.create_domain(&orphan).await, Err(Error::RecordNotFound { .. })));
+    let dup = NewDomain {
+        id: DOMAIN.into(),
+        account_id: "acme".into(),
+        region: "r".into(),
+        name: "n".into(),
+    };
+    assert!(matches!(s.create_domain(&dup).await, Err(Error::AlreadyExists { .. })));
+    assert_eq!(s.list_domains(Some("acme"), Page::default()).await.unwrap().len(), 2);
+    assert_eq!(s.list_domains(Some("beta"), Page::default()).await.unwrap().len(), 0);
+    assert_eq!(s.list_domains(None, Page::default()).await.unwrap().len(), 2);
+}
+
+pub async fn object_round_trip(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    let mut k = key("k1", "alpha", &[0x11; 32]);
+    k.links = vec![Link::new(5, "k0"), Link::new(1, "k9")];
+    assert_eq!(s.insert_object(DOMAIN, k).await.unwrap(), 1);
+
+    let o = s.get_object(DOMAIN, "k1", true).await.unwrap();
+    assert_eq!(o.version, 1);
+    assert_eq!((o.object_type, o.state), (2, 1));
+    assert_eq!(o.attributes, b"attrs of k1");
+    assert_eq!(o.material.as_ref().unwrap().expose(), &[0x11; 32]);
+    assert!(o.has_material);
+    assert_eq!(o.links, vec![Link::new(1, "k9"), Link::new(5, "k0")]);
+    let meta = s.get_object(DOMAIN, "k1", false).await.unwrap();
+    assert!(meta.material.is_none() && meta.has_material);
+
+    // Domains are isolated.
+    assert!(matches!(s.get_object(OTHER_DOMAIN, "k1", true).await, Err(Error::NotFound { .. })));
+    assert!(matches!(s.get_object(DOMAIN, "nope", false).await, Err(Error::NotFound { .. })));
+    assert!(s.locate(OTHER_DOMAIN, &locate_by("Name", "alpha")).await.unwrap().is_empty());
+    // Ids are unique.
+    assert!(matches!(
+        s.insert_object(DOMAIN, key("k1", "x", &[1; 32])).await,
+        Err(Error::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        s.insert_object(OTHER_DOMAIN, key("k1", "x", &[1; 32])).await,
+        Err(Error::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        s.insert_object("no-such-domain", key("k2", "x", &[1; 32])).await,
+        Err(Error::DomainNotFound(_))
+    ));
+    // An object without material (a template, say).
+    let mut t = key("t1", "tmpl", &[]);
+    t.material = None;
+    s.insert_object(DOMAIN, t).await.unwrap();
+    let t = s.get_object(DOMAIN, "t1", true).await.unwrap();
+    assert!(!t.has_material && t.material.is_none());
+    assert_eq!(s.count_objects(DOMAIN).await.unwrap(), 2);
+    assert_eq!(s.count_objects(OTHER_DOMAIN).await.unwrap(), 0);
+    // Debug output never shows material.
+    let shown = format!("{:?}", s.get_object(DOMAIN, "k1", true).await.unwrap());
+    assert!(shown.contains("redacted") && !shown.contains("17, 17"), "{shown}");
+}
+
+pub async fn update_with_cas(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    s.insert_object(DOMAIN, key("k1", "alpha", &[1; 32])).await.unwrap();
+    let o = s.get_object(DOMAIN, "k1", false).await.unwrap();
+    let v2 = s
+        .update_object(
+            DOMAIN,
+            "k1",
+            1,
+            update_of(&o, 2, vec![IndexEntry::new("Name", 0, "beta")], MaterialChange::Keep),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2, 2);
+    // The index was replaced with the object.
+    assert!(s.locate(DOMAIN, &locate_by("Name", "alpha")).await.unwrap().is_empty());
+    assert_eq!(s.locate(DOMAIN, &locate_by("Name", "beta")).await.unwrap(), ["k1"]);
+    assert!(
+        s.locate(DOMAIN, &locate_by("Cryptographic Algorithm", "AES")).await.unwrap().is_empty()
+    );
+    // A stale version loses and changes nothing.
+    let e = s
+        .update_object(DOMAIN, "k1", 1, update_of(&o, 3, vec![], MaterialChange::Destroy))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { expected: 1, found: Some(2), .. }), "{e:?}");
+    assert!(e.to_string().contains("retry"));
+    let o = s.get_object(DOMAIN, "k1", true).await.unwrap();
+    assert_eq!((o.state, o.version), (2, 2));
+    assert_eq!(o.material.as_ref().unwrap().expose(), &[1; 32]);
+    // Replace the material.
+    s.update_object(
+        DOMAIN,
+        "k1",
+        2,
+        update_of(&o, 2, vec![], MaterialChange::Replace(Secret::from_slice(&[2; 16]))),
+    )
+    .await
+    .unwrap();
+    let o = s.get_object(DOMAIN, "k1", true).await.unwrap();
+    assert_eq!(o.material.as_ref().unwrap().expose(), &[2; 16]);
+    // Destroy: material gone for good, metadata kept.
+    s.update_object(
+        DOMAIN,
+        "k1",
+        3,
+        update_of(&o, 5, vec![IndexEntry::new("Name", 0, "beta")], MaterialChange::Destroy),
+    )
+    .await
+    .unwrap();
+    let o = s.get_object(DOMAIN, "k1", true).await.unwrap();
+    assert!(!o.has_material && o.material.is_none());
+    assert_eq!((o.state, o.version), (5, 4));
+    assert_eq!(o.attributes, b"attrs of k1");
+    // Wrong domain or missing object.
+    assert!(matches!(
+        s.update_object(OTHER_DOMAIN, "k1", 4, update_of(&o, 1, vec![], MaterialChange::Keep))
+            .await,
+        Err(Error::NotFound { .. })
+    ));
+    // Delete with CAS.
+    assert!(matches!(s.delete_object(DOMAIN, "k1", 3).await, Err(Error::Conflict { .. })));
+    s.delete_object(DOMAIN, "k1", 4).await.unwrap();
+    assert!(matches!(s.get_object(DOMAIN, "k1", false).await, Err(Error::NotFound { .. })));
+    assert!(s.locate(DOMAIN, &locate_by("Name", "beta")).await.unwrap().is_empty());
+    assert!(matches!(s.delete_object(DOMAIN, "k1", 4).await, Err(Error::NotFound { .. })));
+}
+
+pub async fn locate_filters_and_pages(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    for i in 0..30u32 {
+        let mut k = key(&format!("k{i:02}"), &format!("name-{}", i % 3), &[i as u8; 32]);
+        k.state = 1 + i % 2;
+        k.object_type = if i < 20 { 2 } else { 7 };
+        k.index.push(IndexEntry::new("Object Group", 0, "g"));
+        if i % 5 == 0 {
+            k.index.push(IndexEntry::new("Object Group", 1, "five"));
+            // The same value twice (two instances) must not duplicate the result.
+            k.index.push(IndexEntry::new("x-tag", 0, "dup"));
+            k.index.push(IndexEntry::new("x-tag", 1, "dup"));
+        }
+        s.insert_object(DOMAIN, k).await.unwrap();
+    }
+    s.insert_object(OTHER_DOMAIN, key("other", "name-0", &[9; 32])).await.unwrap();
+
+    let all = s.locate(DOMAIN, &LocateQuery::default()).await.unwrap();
+    assert_eq!(all.len(), 30);
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "id order");
+    let n0 = s.locate(DOMAIN, &locate_by("Name", "name-0")).await.unwrap();
+    assert_eq!(n0.len(), 10);
+    assert!(n0.iter().all(|id| id != "other"));
+    let both = LocateQuery {
+        filters: vec![("Name".into(), "name-0".into()), ("Object Group".into(), "five".into())],
+        ..Default::default()
+    };
+    // i % 3 == 0 and i % 5 == 0: 0, 15
+    assert_eq!(s.locate(DOMAIN, &both).await.unwrap(), ["k00", "k15"]);
+    assert_eq!(s.locate(DOMAIN, &locate_by("x-tag", "dup")).await.unwrap().len(), 6);
+    let active = LocateQuery { states: vec![2], ..Default::default() };
+    assert_eq!(s.locate(DOMAIN, &active).await.unwrap().len(), 15);
+    let filtered = LocateQuery {
+        filters: vec![("Object Group".into(), "g".into())],
+        states: vec![1],
+        object_types: vec![7],
+        ..Default::default()
+    };
+    // i >= 20 and i even
+    assert_eq!(s.locate(DOMAIN, &filtered).await.unwrap(), ["k20", "k22", "k24", "k26", "k28"]);
+    let paged = LocateQuery {
+        filters: vec![("Object Group".into(), "g".into())],
+        page: Page { offset: 25, limit: 3 },
+        ..Default::default()
+    };
+    assert_eq!(s.locate(DOMAIN, &paged).await.unwrap(), ["k25", "k26", "k27"]);
+    let none = LocateQuery { page: Page::first(0), ..Default::default() };
+    assert!(matches!(s.locate(DOMAIN, &none).await, Err(Error::Invalid(_))));
+    assert!(s.locate(DOMAIN, &locate_by("Name", "absent")).await.unwrap().is_empty());
+}
+
+pub async fn batch_is_atomic(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    // Create key pair: two objects linked both ways, one transaction, with its audit record.
+    let mut private = key("priv", "pair", &[3; 64]);
+    private.object_type = 8;
+    private.links = vec![Link::new(1, "pub")];
+    let mut public = key("pub", "pair", &[4; 32]);
+    public.object_type = 3;
+    public.links = vec![Link::new(2, "priv")];
+    let versions = s
+        .apply(
+            Batch::new(DOMAIN)
+                .push(Change::Insert(private))
+                .push(Change::Insert(public))
+                .audit(event("CreateKeyPair", 1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions, [1, 1]);
+    assert_eq!(
+        s.linked_to(DOMAIN, "pub").await.unwrap(),
+        [("priv".to_owned(), Link::new(1, "pub"))]
+    );
+    assert_eq!(
+        s.linked_to(DOMAIN, "priv").await.unwrap(),
+        [("pub".to_owned(), Link::new(2, "priv"))]
+    );
+    assert!(s.linked_to(OTHER_DOMAIN, "priv").await.unwrap().is_empty());
+    assert_eq!(s.list_audit(None, 0, 10).await.unwrap().len(), 1);
+
+    // The second change fails (duplicate id): nothing of the batch stays, audit included.
+    let err = s
+        .apply(
+            Batch::new(DOMAIN)
+                .push(Change::Insert(key("new-1", "n", &[5; 32])))
+                .push(Change::Insert(key("pub", "dup", &[6; 32])))
+                .audit(event("Register", 2)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::AlreadyExists { .. }), "{err:?}");
+    assert!(matches!(s.get_object(DOMAIN, "new-1", false).await, Err(Error::NotFound { .. })));
+    assert_eq!(s.list_audit(None, 0, 10).await.unwrap().len(), 1);
+
+    // Re-key style: update one, insert another; a lost CAS aborts both.
+    let err = s
+        .apply(Batch::new(DOMAIN).push(Change::Insert(key("new-2", "n", &[5; 32]))).push(
+            Change::Update {
+                id: "pub".into(),
+                expected_version: 7,
+                update: ObjectUpdate {
+                    state: 3,
+                    attributes: vec![],
+                    index: vec![],
+                    links: vec![],
+                    material: MaterialChange::Keep,
+                },
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict { .. }));
+    assert!(matches!(s.get_object(DOMAIN, "new-2", false).await, Err(Error::NotFound { .. })));
+    assert!(matches!(s.apply(Batch::new(DOMAIN)).await, Err(Error::Invalid(_))));
+    assert!(
+        s.verify_audit_chain().await.unwrap()
+            == AuditVerification::Intact {
+                records: 1,
+                head: s.list_audit(None, 0, 1).await.unwrap()[0].hash
+            }
+    );
+}
+
+pub async fn concurrent_inserts_group_commit(h: &Harness) {
+    let store = Arc::new(h.store.clone());
+    setup(store.as_ref()).await;
+    let mut tasks = Vec::new();
+    for t in 0..32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let id = format!("c{t:02}-{i}");
+                store.insert_object(DOMAIN, key(&id, &id, &[t as u8; 32])).await.unwrap();
+            }
+            // One duplicate per task fails alone, without failing its group's neighbours.
+            let dup = format!("c{t:02}-0");
+            assert!(matches!(
+                store.insert_object(DOMAIN, key(&dup, "d", &[0; 32])).await,
+                Err(Error::AlreadyExists { .. })
+            ));
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(store.count_objects(DOMAIN).await.unwrap(), 320);
+    assert_eq!(store.locate(DOMAIN, &locate_by("Name", "c31-9")).await.unwrap(), ["c31-9"]);
+}
+
+/// Many tasks increment a counter held in one object's attributes with
+/// read / compare-and-swap / retry: no increment may be lost.
+pub async fn cas_race_loses_no_update(h: &Harness) {
+    let store = Arc::new(h.store.clone());
+    setup(store.as_ref()).await;
+    let mut k = key("counter", "counter", &[1; 32]);
+    k.attributes = 0u64.to_be_bytes().to_vec();
+    k.index = vec![IndexEntry::new("x-count", 0, "0")];
+    store.insert_object(DOMAIN, k).await.unwrap();
+    const TASKS: u64 = 16;
+    const EACH: u64 = 10;
+    let mut handles = Vec::new();
+    for _ in 0..TASKS {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            let mut conflicts = 0u64;
+            for _ in 0..EACH {
+                loop {
+                    let o = store.get_object(DOMAIN, "counter", false).await.unwrap();
+                    let n = u64::from_be_bytes(o.attributes.as_slice().try_into().unwrap()) + 1;
+                    let update = ObjectUpdate {
+                        state: o.state,
+                        attributes: n.to_be_bytes().to_vec(),
+                        index: vec![IndexEntry::new("x-count", 0, n.to_string())],
+                        links: vec![],
+                        material: MaterialChange::Keep,
+                    };
+                    match store.update_object(DOMAIN, "counter", o.version, update).await {
+                        Ok(v) => {
+                            assert_eq!(v, o.version + 1);
+                            break;
+                        }
+                        Err(Error::Conflict { .. }) => conflicts += 1,
+                        Err(e) => panic!("unexpected {e}"),
+                    }
+                }
+            }
+            conflicts
+        }));
+    }
+    let mut conflicts = 0;
+    for h in handles {
+        conflicts += h.await.unwrap();
+    }
+    let o = store.get_object(DOMAIN, "counter", true).await.unwrap();
+    let total = TASKS * EACH;
+    assert_eq!(u64::from_be_bytes(o.attributes.as_slice().try_into().unwrap()), total);
+    assert_eq!(o.version, total + 1);
+    assert_eq!(o.material.unwrap().expose(), &[1; 32]);
+    // The index moved with the attributes: exactly the final value is indexed.
+    assert_eq!(
+        store.locate(DOMAIN, &locate_by("x-count", &total.to_string())).await.unwrap(),
+        ["counter"]
+    );
+    assert!(
+        store
+            .locate(DOMAIN, &locate_by("x-count", &(total - 1).to_string()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    eprintln!("{total} increments, {conflicts} conflicts retried");
+}
+
+pub async fn audit_chain_detects_tampering(h: &Harness) {
+    let s = &h.store;
+    setup(s).await;
+    // Appended alone, concurrently, and inside batches: one gapless chain.
+    let store = Arc::new(s.clone());
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move { store.append_audit(event("Get", i)).await.unwrap() }));
+    }
+    let mut seqs: Vec<u64> = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    s.apply(
+        Batch::new(DOMAIN)
+            .push(Change::Insert(key("a", "a", &[1; 32])))
+            .audit(event("Create", 21))
+            .audit(event("Activate", 22)),
+    )
+    .await
+    .unwrap();
+    seqs.sort();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+    let recs = s.list_audit(None, 0, 100).await.unwrap();
+    assert_eq!(recs.len(), 22);
+    assert_eq!(recs[21].event.operation, "Activate");
+    assert_eq!(s.list_audit(Some(DOMAIN), 20, 100).await.unwrap().len(), 2);
+    assert!(s.list_audit(Some(OTHER_DOMAIN), 0, 100).await.unwrap().is_empty());
+    match s.verify_audit_chain().await.unwrap() {
+        AuditVerification::Intact { records, head } => {
+            assert_eq!(records, 22);
+            assert_eq!(head, recs[21].hash);
+        }
+        other => panic!("{other:?}"),
+    }
+    let pool = s.pool();
+    // Alter a record.
+    sqlx::query("UPDATE audit_log SET result = 'Failure' WHERE seq = 7")
+        .execute(pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerification::Broken { position: 7, .. }
+    ));
+    sqlx::query("UPDATE audit_log SET result = 'Success' WHERE seq = 7")
+        .execute(pool)
+        .await
+        .unwrap();
+    assert!(matches!(s.verify_audit_chain().await.unwrap(), AuditVerification::Intact { .. }));
+    // Alter a record and replace its stored hash too: still caught there.
+    let ev = event("Destroy", 99);
+    let fake = s.list_audit(None, 8, 1).await.unwrap()[0].hash; // record 9's hash
+    sqlx::query("UPDATE audit_log SET operation = $1, hash = $2 WHERE seq = 10")
+        .bind(ev.operation)
+        .bind(fake.to_vec())
+        .execute(pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerification::Broken { position: 10, .. }
+    ));
+    // Remove a record from the middle.
+    let h2 = Harness::new(h.backend).await;
+    let s2 = &h2.store;
+    for i in 0..5 {
+        s2.append_audit(event("Get", i)).await.unwrap();
+    }
+    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(s2.pool()).await.unwrap();
+    match s2.verify_audit_chain().await.unwrap() {
+        AuditVerification::Broken { position, reason } => {
+            assert_eq!(position, 3);
+            assert!(reason.contains("missing"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Remove the last record: the chain head catches it.
+    let h3 = Harness::new(h.backend).await;
+    let s3 = &h3.store;
+    for i in 0..5 {
+        s3.append_audit(event("Get", i)).await.unwrap();
+    }
+    sqlx::query("DELETE FROM audit_log WHERE seq = 5").execute(s3.pool()).await.unwrap();
+    assert!(matches!(
+        s3.verify_audit_chain().await.unwrap(),
+        AuditVerification::Broken { position: 5, .. }
+    ));
+    h2.finish().await;
+    h3.finish().await;
+}
+
+pub async fn master_key_rotation_and_wrong_key(h: &Harness) {
+    let s = &h.store;
+    setup(s).await;
+    for i in 0..10u8 {
+        let d = if i % 2 == 0 { DOMAIN } else { OTHER_DOMAIN };
+        s.insert_object(d, key(&format!("k{i}"), "n", &[i; 32])).await.unwrap();
+    }
+    // A wrong master key is refused at open with a clear error.
+    let wrong: Arc<dyn MasterKey> = Arc::new(StaticMasterKey::generate().unwrap());
+    let e = h.reopen(wrong.clone()).await.unwrap_err();
+    assert!(matches!(e, Error::Sealing(_)), "{e:?}");
+    assert!(e.to_string().contains("wrong master key"), "{e}");
+
+    let new: Arc<dyn MasterKey> = Arc::new(StaticMasterKey::generate().unwrap());
+    assert_eq!(s.rotate_master_key(new.clone()).await.unwrap(), 2);
+    // Still readable through this store (it switched keys) and after a reopen with the new key.
+    let reopened = h.reopen(new.clone()).await.unwrap();
+    for st in [s, &reopened] {
+        for i in 0..10u8 {
+            let d = if i % 2 == 0 { DOMAIN } else { OTHER_DOMAIN };
+            let o = st.get_object(d, &format!("k{i}"), true).await.unwrap();
+            assert_eq!(o.material.unwrap().expose(), &[i; 32]);
+        }
+    }
+    // New domains and objects use the new key.
+    s.create_domain(&NewDomain {
+        id: "d-new".into(),
+        account_id: "acme".into(),
+        region: "r".into(),
+        name: "n".into(),
+    })
+    .await
+    .unwrap();
+    s.insert_object("d-new", key("kn", "n", &[42; 32])).await.unwrap();
+    assert_eq!(
+        reopened.get_object("d-new", "kn", true).await.unwrap().material.unwrap().expose(),
+        &[42; 32]
+    );
+    // The old key no longer opens the store.
+    let e = h.reopen(h.master.clone()).await.unwrap_err();
+    assert!(e.to_string().contains("wrong master key"), "{e}");
+    reopened.close().await;
+}
+
+pub async fn sealed_material_is_bound_to_its_row(h: &Harness) {
+    let s = &h.store;
+    setup(s).await;
+    s.insert_object(DOMAIN, key("a", "a", &[1; 32])).await.unwrap();
+    s.insert_object(DOMAIN, key("b", "b", &[2; 32])).await.unwrap();
+    // Copy a's sealed material onto b: b no longer unseals (object id is bound in).
+    sqlx::query("UPDATE objects SET material = (SELECT material FROM objects WHERE id = 'a') WHERE id = 'b'")
+        .execute(s.pool())
+        .await
+        .unwrap();
+    let e = s.get_object(DOMAIN, "b", true).await.unwrap_err();
+    assert!(matches!(e, Error::Sealing(_)), "{e:?}");
+    // Metadata is still readable.
+    assert!(s.get_object(DOMAIN, "b", false).await.unwrap().has_material);
+    let raw: Vec<u8> = sqlx::Row::get(
+        &sqlx::query("SELECT material FROM objects WHERE id = 'a'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap(),
+        0,
+    );
+    assert!(!raw.windows(32).any(|w| w == [1u8; 32]));
+}
+
+pub async fn credentials_tokens_policies(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    setup(s).await;
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let c = s
+        .create_credential(&NewCredential {
+            id: "cred-1".into(),
+            domain_id: DOMAIN.into(),
+            name: "backup".into(),
+            identities: vec!["urn:v1:eu:identity:user:acme/john".into()],
+            certificate_der: None,
+            not_before: now,
+            not_after: now + time::Duration::days(30),
+        })
+        .await
+        .unwrap();
+    assert_eq!(c.not_before, now);
+    assert!(c.certificate_der.is_none() && c.revoked_at.is_none());
+    s.set_credential_certificate(DOMAIN, "cred-1", &[0x30, 0x82, 1, 2]).await.unwrap();
+    assert!(matches!(
+        s.get_credential(OTHER_DOMAIN, "cred-1").await,
+        Err(Error::RecordNotFound { .. })
+    ));
+    s.revoke_credential(DOMAIN, "cred-1", now).await.unwrap();
+    s.revoke_credential(DOMAIN, "cred-1", now + time::Duration::days(1)).await.unwrap();
+    let c = s.get_credential(DOMAIN, "cred-1").await.unwrap();
+    assert_eq!(c.revoked_at, Some(now));
+    assert_eq!(c.certificate_der.as_deref(), Some(&[0x30, 0x82, 1, 2][..]));
+    assert_eq!(c.identities, ["urn:v1:eu:identity:user:acme/john"]);
+    assert_eq!(s.list_credentials(DOMAIN, Page::default()).await.unwrap().len(), 1);
+    assert!(matches!(
+        s.create_credential(&NewCredential { domain_id: "nope".into(), ..c_new(now) }).await,
+        Err(Error::DomainNotFound(_))
+    ));
+
+    let secret = b"kw_0123456789abcdef0123456789";
+    s.create_api_token("acme", "t1", "admin", secret, None).await.unwrap();
+    assert!(matches!(
+        s.create_api_token("acme", "t1", "again", b"another-secret-value", None).await,
+        Err(Error::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        s.create_api_token("acme", "t2", "short", b"short", None).await,
+        Err(Error::Invalid(_))
+    ));
+    let t = s.find_api_token(secret).await.unwrap().unwrap();
+    assert_eq!((t.id.as_str(), t.account_id.as_str()), ("t1", "acme"));
+    assert!(s.find_api_token(b"kw_0123456789abcdef0123456788").await.unwrap().is_none());
+    s.revoke_api_token("acme", "t1").await.unwrap();
+    assert!(s.find_api_token(secret).await.unwrap().unwrap().revoked_at.is_some());
+    assert_eq!(s.list_api_tokens("acme", Page::default()).await.unwrap().len(), 1);
+    // The secret is not stored, only its hash.
+    let stored: Vec<u8> = sqlx::Row::get(
+        &sqlx::query("SELECT token_hash FROM api_tokens").fetch_one(h.store.pool()).await.unwrap(),
+        0,
+    );
+    assert_eq!(stored.len(), 32);
+    assert!(!stored.windows(8).any(|w| secret.windows(8).any(|s| s == w)));
+
+    let p = s.create_policy("acme", "p1", "readers", r#"{"allow":["kms:Get"]}"#).await.unwrap();
+    assert_eq!(p.version, 1);
+    let p2 = s.update_policy("acme", "p1", 1, "readers", r#"{"allow":["kms:*"]}"#).await.unwrap();
+    assert_eq!((p2.version, p2.document.as_str()), (2, r#"{"allow":["kms:*"]}"#));
+    assert!(matches!(
+        s.update_policy("acme", "p1", 1, "x", "{}").await,
+        Err(Error::Conflict { found: Some(2), .. })
+    ));
+    assert_eq!(s.list_policies("acme", Page::default()).await.unwrap().len(), 1);
+    s.delete_policy("acme", "p1").await.unwrap();
+    assert!(matches!(s.get_policy("acme", "p1").await, Err(Error::RecordNotFound { .. })));
+}
+
+fn c_new(now: OffsetDateTime) -> NewCredential {
+    NewCredential {
+        id: "c2".into(),
+        domain_id: DOMAIN.into(),
+        name: "n".into(),
+        identities: vec![],
+        certificate_der: None,
+        not_before: now,
+        not_after: now,
+    }
+}
+
+/// Two stores on one database (two server nodes): their writers interleave
+/// safely — CAS and the audit chain hold across processes' writers.
+pub async fn two_nodes_share_one_database(h: &Harness) {
+    let a = Arc::new(h.store.clone());
+    setup(a.as_ref()).await;
+    let b = Arc::new(h.reopen(h.master.clone()).await.unwrap());
+    let mut tasks = Vec::new();
+    for (n, s) in [a.clone(), b.clone()].into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            for i in 0..20 {
+                s.apply(
+                    Batch::new(DOMAIN)
+                        .push(Change::Insert(key(&format!("n{n}-{i}"), "x", &[n as u8; 32])))
+                        .audit(event("Create", i)),
+                )
+                .await
+                .unwrap();
+                s.append_audit(event("Get", i)).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(a.count_objects(DOMAIN).await.unwrap(), 40);
+    assert_eq!(
+        b.get_object(DOMAIN, "n0-19", true).await.unwrap().material.unwrap().expose(),
+        &[0; 32]
+    );
+    assert!(matches!(
+        a.verify_audit_chain().await.unwrap(),
+        AuditVerification::Intact { records: 80, .. }
+    ));
+    b.close().await;
+}
+
+/// The schema upgrades from version 1 to the current one with data in place.
+pub async fn upgrade_from_previous_schema(backend: keyward_store::Backend) {
+    // A database at schema 1 with data, then opened by the current code.
+    let h = Harness::new(backend).await;
+    // Harness::new applied everything; build a second database at version 1 instead.
+    let url = match backend {
+        Backend::Sqlite => {
+            let dir = h._dir_path().join("old.db");
+            format!("sqlite://{}", dir.display())
+        }
+        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_old", h.pg_name())),
+    };
+    if backend == Backend::Postgres {
+        h.create_sibling_db("_old").await;
+    }
+    let (_, pool) = connect_pool(&url, 2, 1).await.unwrap();
+    sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ('old', 'Old', 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let has_creds: Result<sqlx::any::AnyRow, _> =
+        sqlx::query("SELECT COUNT(*) FROM credentials").fetch_one(&pool).await;
+    assert!(has_creds.is_err(), "schema 1 has no credentials table");
+    pool.close().await;
+    let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
+    assert_eq!(store.get_account("old").await.unwrap().name, "Old");
+    store
+        .create_domain(&NewDomain {
+            id: "d".into(),
+            account_id: "old".into(),
+            region: "r".into(),
+            name: "n".into(),
+        })
+        .await
+        .unwrap();
+    store.insert_object("d", key("k", "k", &[1; 32])).await.unwrap();
+    store.create_policy("old", "p", "n", "{}").await.unwrap();
+    store.close().await;
+    // Opening again applies nothing and keeps everything.
+    let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
+    assert_eq!(
+        store.get_object("d", "k", true).await.unwrap().material.unwrap().expose(),
+        &[1; 32]
+    );
+    store.close().await;
+    if backend == Backend::Postgres {
+        h.drop_sibling_db("_old").await;
+    }
+    h.finish().await;
+}

@@ -1,0 +1,153 @@
+//! Test harness: a fresh store on SQLite (a temp dir) or PostgreSQL (a database
+//! of its own, dropped afterwards), and the shared suite's cases.
+
+#![allow(dead_code)]
+
+pub mod cases;
+
+use std::sync::Arc;
+
+use keyward_store::seal::{MasterKey, StaticMasterKey};
+use keyward_store::{Backend, SqlStore};
+use sqlx::Connection;
+
+/// The PostgreSQL server the tests use (a superuser URL).
+pub fn postgres_admin_url() -> String {
+    std::env::var("KEYWARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{db}", &base[..host_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Where a test's store lives; dropping it removes the database.
+pub struct Harness {
+    pub backend: Backend,
+    pub url: String,
+    pub master: Arc<dyn MasterKey>,
+    pub store: SqlStore,
+    _dir: Option<tempfile::TempDir>,
+    pg_db: Option<String>,
+}
+
+impl Harness {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let master: Arc<dyn MasterKey> = Arc::new(StaticMasterKey::generate().expect("key"));
+        let store = SqlStore::open(&url, master.clone()).await.expect("open sqlite store");
+        Self { backend: Backend::Sqlite, url, master, store, _dir: Some(dir), pg_db: None }
+    }
+
+    /// A fresh PostgreSQL database. Panics (fails the test) if the server is unreachable.
+    pub async fn postgres() -> Self {
+        sqlx::any::install_default_drivers();
+        let admin = postgres_admin_url();
+        let db = format!("keyward_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is unreachable at {admin} ({e}); start it (scripts/test does) \
+                 or set KEYWARD_TEST_POSTGRES"
+            )
+        });
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let url = with_database(&admin, &db);
+        let master: Arc<dyn MasterKey> = Arc::new(StaticMasterKey::generate().expect("key"));
+        let store = SqlStore::open(&url, master.clone()).await.expect("open postgres store");
+        Self { backend: Backend::Postgres, url, master, store, _dir: None, pg_db: Some(db) }
+    }
+
+    /// Opens another store on the same database (another "node" or a restart).
+    pub async fn reopen(&self, master: Arc<dyn MasterKey>) -> keyward_store::Result<SqlStore> {
+        SqlStore::open(&self.url, master).await
+    }
+
+    /// The SQLite temp dir.
+    pub fn _dir_path(&self) -> std::path::PathBuf {
+        self._dir.as_ref().map(|d| d.path().to_owned()).unwrap_or_default()
+    }
+
+    /// The PostgreSQL database's name.
+    pub fn pg_name(&self) -> String {
+        self.pg_db.clone().unwrap_or_default()
+    }
+
+    /// Creates another database named after this one plus `suffix`.
+    pub async fn create_sibling_db(&self, suffix: &str) {
+        let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url()).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {}{suffix}", self.pg_name())))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        conn.close().await.ok();
+    }
+
+    /// Drops a database made by [`Harness::create_sibling_db`].
+    pub async fn drop_sibling_db(&self, suffix: &str) {
+        drop_database(&format!("{}{suffix}", self.pg_name())).await;
+    }
+
+    /// Closes the pool and drops the PostgreSQL database.
+    pub async fn finish(mut self) {
+        self.store.close().await;
+        if let Some(db) = self.pg_db.take() {
+            drop_database(&db).await;
+        }
+    }
+}
+
+async fn drop_database(db: &str) {
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(&postgres_admin_url()).await {
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
+        conn.close().await.ok();
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // A test that panicked did not call finish(): drop its database anyway.
+        if let Some(db) = self.pg_db.take() {
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(drop_database(&db));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs one async test body on a fresh multi-threaded runtime.
+pub fn run<F: std::future::Future<Output = ()>>(f: F) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}

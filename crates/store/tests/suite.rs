@@ -1,0 +1,65 @@
+//! The shared store suite, run against SQLite and against PostgreSQL.
+//!
+//! PostgreSQL tests need a server at `KEYWARD_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); they fail, not skip, without one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, cases, run};
+use keyward_store::Backend;
+
+macro_rules! suite {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[test]
+                fn $case() {
+                    run(async {
+                        let h = Harness::new(Backend::Sqlite).await;
+                        cases::$case(&h).await;
+                        h.finish().await;
+                    })
+                }
+            )*
+            #[test]
+            fn upgrade_from_previous_schema() {
+                run(cases::upgrade_from_previous_schema(Backend::Sqlite))
+            }
+        }
+        mod postgres {
+            use super::*;
+            $(
+                #[test]
+                fn $case() {
+                    run(async {
+                        let h = Harness::new(Backend::Postgres).await;
+                        cases::$case(&h).await;
+                        h.finish().await;
+                    })
+                }
+            )*
+            #[test]
+            fn upgrade_from_previous_schema() {
+                run(cases::upgrade_from_previous_schema(Backend::Postgres))
+            }
+        }
+    };
+}
+
+suite!(
+    accounts_and_domains,
+    object_round_trip,
+    update_with_cas,
+    locate_filters_and_pages,
+    batch_is_atomic,
+    concurrent_inserts_group_commit,
+    cas_race_loses_no_update,
+    audit_chain_detects_tampering,
+    master_key_rotation_and_wrong_key,
+    sealed_material_is_bound_to_its_row,
+    credentials_tokens_policies,
+    two_nodes_share_one_database,
+);
