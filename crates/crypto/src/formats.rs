@@ -562,3 +562,114 @@ impl PublicKeyComponents {
         public_der(&info)
     }
 }
+
+// ------------------------------------------------ by KMIP key format type
+
+fn private_only(format: KeyFormat) -> CryptoError {
+    match format {
+        KeyFormat::Spki => CryptoError::WrongKeyType("SubjectPublicKeyInfo holds public keys only"),
+        KeyFormat::Transparent => CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a transparent key is its components: use the components directly",
+        },
+        _ => CryptoError::Unsupported("this key format for this key"),
+    }
+}
+
+/// Encodes a private key in `format`: PKCS#8 (any key), PKCS#1 (RSA), SEC1
+/// (EC), raw (Ed25519 seed or EC scalar) or JWK (JSON text). The bytes are
+/// secret and wiped on drop.
+pub fn encode_private(key: &PrivateKeyComponents, format: KeyFormat) -> Result<Zeroizing<Vec<u8>>> {
+    match (format, key) {
+        (KeyFormat::Pkcs8, k) => k.to_pkcs8(),
+        (KeyFormat::Pkcs1, PrivateKeyComponents::Rsa(c)) => c.to_pkcs1(),
+        (KeyFormat::Pkcs1, _) => Err(CryptoError::WrongKeyType("PKCS#1 holds RSA keys only")),
+        (KeyFormat::Sec1, PrivateKeyComponents::Ec(c)) => c.to_sec1(),
+        (KeyFormat::Sec1, _) => {
+            Err(CryptoError::WrongKeyType("SEC1 ECPrivateKey holds EC keys only"))
+        }
+        (KeyFormat::Raw, PrivateKeyComponents::Ed25519(c)) => Ok(Zeroizing::new(c.seed.to_vec())),
+        (KeyFormat::Raw, PrivateKeyComponents::Ec(c)) => {
+            left_pad(&c.d, c.curve.field_len(), "EC private scalar")
+        }
+        (KeyFormat::Raw, PrivateKeyComponents::Rsa(_)) => Err(CryptoError::WrongKeyType(
+            "RSA private keys have no raw form; use PKCS#1, PKCS#8, JWK or transparent components",
+        )),
+        (KeyFormat::Jwk, k) => {
+            let json = jwk::Jwk::from_private(k)?.to_json()?;
+            Ok(Zeroizing::new(json.as_bytes().to_vec()))
+        }
+        (f, _) => Err(private_only(f)),
+    }
+}
+
+/// Decodes a private key from `format`: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or
+/// JWK (JSON text). Raw private keys do not name their algorithm: build them
+/// with [`Ed25519PrivateComponents::from_seed`] or [`EcPrivateComponents::from_scalar`].
+pub fn decode_private(format: KeyFormat, bytes: &[u8]) -> Result<PrivateKeyComponents> {
+    match format {
+        KeyFormat::Pkcs8 => PrivateKeyComponents::from_pkcs8(bytes),
+        KeyFormat::Pkcs1 => RsaPrivateComponents::from_pkcs1(bytes).map(PrivateKeyComponents::Rsa),
+        KeyFormat::Sec1 => EcPrivateComponents::from_sec1(bytes).map(PrivateKeyComponents::Ec),
+        KeyFormat::Jwk => match jwk_from_bytes(bytes)?.to_key()? {
+            jwk::JwkKey::Private(k) => Ok(k),
+            _ => Err(CryptoError::WrongKeyType("this JWK does not hold a private key")),
+        },
+        KeyFormat::Raw => Err(CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a raw private key does not say its algorithm; decode it as an Ed25519 seed or an EC scalar",
+        }),
+        f => Err(private_only(f)),
+    }
+}
+
+/// Encodes a public key in `format`: SPKI (any key), PKCS#1 (RSA), raw (EC
+/// uncompressed point or Ed25519 key) or JWK (JSON text).
+pub fn encode_public(key: &PublicKeyComponents, format: KeyFormat) -> Result<Vec<u8>> {
+    match (format, key) {
+        (KeyFormat::Spki, k) => k.to_spki(),
+        (KeyFormat::Pkcs1, PublicKeyComponents::Rsa(c)) => c.to_pkcs1(),
+        (KeyFormat::Pkcs1, _) => Err(CryptoError::WrongKeyType("PKCS#1 holds RSA keys only")),
+        (KeyFormat::Raw, PublicKeyComponents::Ec(c)) => Ok(c.q.clone()),
+        (KeyFormat::Raw, PublicKeyComponents::Ed25519(k)) => Ok(k.to_vec()),
+        (KeyFormat::Raw, PublicKeyComponents::Rsa(_)) => Err(CryptoError::WrongKeyType(
+            "RSA public keys have no raw form; use PKCS#1, SubjectPublicKeyInfo or JWK",
+        )),
+        (KeyFormat::Jwk, k) => Ok(jwk::Jwk::from_public(k)?.to_json()?.as_bytes().to_vec()),
+        (KeyFormat::Pkcs8 | KeyFormat::Sec1, _) => {
+            Err(CryptoError::WrongKeyType("PKCS#8 and SEC1 hold private keys only"))
+        }
+        (f, _) => Err(private_only(f)),
+    }
+}
+
+/// Decodes a public key from `format`: SPKI, PKCS#1 (RSA) or JWK (JSON text).
+pub fn decode_public(format: KeyFormat, bytes: &[u8]) -> Result<PublicKeyComponents> {
+    match format {
+        KeyFormat::Spki => PublicKeyComponents::from_spki(bytes),
+        KeyFormat::Pkcs1 => RsaPublicComponents::from_pkcs1(bytes).map(PublicKeyComponents::Rsa),
+        KeyFormat::Jwk => match jwk_from_bytes(bytes)?.to_key()? {
+            jwk::JwkKey::Public(k) => Ok(k),
+            jwk::JwkKey::Private(k) => Ok(k.public()),
+            jwk::JwkKey::Symmetric(_) => {
+                Err(CryptoError::WrongKeyType("this JWK holds a symmetric key"))
+            }
+        },
+        KeyFormat::Raw => Err(CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a raw public key does not say its algorithm; decode it as an EC point or an Ed25519 key",
+        }),
+        KeyFormat::Pkcs8 | KeyFormat::Sec1 => {
+            Err(CryptoError::WrongKeyType("PKCS#8 and SEC1 hold private keys only"))
+        }
+        f => Err(private_only(f)),
+    }
+}
+
+fn jwk_from_bytes(bytes: &[u8]) -> Result<jwk::Jwk> {
+    let text = core::str::from_utf8(bytes).map_err(|_| CryptoError::MalformedKey {
+        format: "JWK",
+        reason: "the JSON text is not UTF-8",
+    })?;
+    jwk::Jwk::from_json(text)
+}
