@@ -94,6 +94,11 @@ pub(crate) fn left_pad(v: &[u8], len: usize, what: &'static str) -> Result<Zeroi
     Ok(out)
 }
 
+/// Constant-time equality of two byte strings (their lengths are not secret).
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
+}
+
 fn strip_zeros(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|&b| b != 0).unwrap_or(v.len());
     &v[start..]
@@ -147,8 +152,9 @@ impl RsaPublicComponents {
 }
 
 /// An RSA private key as its eight components (big-endian, no leading zeros).
-/// The private ones are wiped on drop and never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
+/// The private ones are wiped on drop, never shown by `Debug`, and compared
+/// in constant time by `==`.
+#[derive(Clone)]
 pub struct RsaPrivateComponents {
     /// Modulus n.
     pub n: Vec<u8>,
@@ -235,6 +241,22 @@ impl RsaPrivateComponents {
     }
 }
 
+impl PartialEq for RsaPrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        // `&` rather than `&&`: every field is compared whatever the others give.
+        (self.n == o.n)
+            & (self.e == o.e)
+            & ct_eq(&self.d, &o.d)
+            & ct_eq(&self.p, &o.p)
+            & ct_eq(&self.q, &o.q)
+            & ct_eq(&self.dp, &o.dp)
+            & ct_eq(&self.dq, &o.dq)
+            & ct_eq(&self.qinv, &o.qinv)
+    }
+}
+
+impl Eq for RsaPrivateComponents {}
+
 impl core::fmt::Debug for RsaPrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RsaPrivateComponents").field("bits", &self.bits()).finish_non_exhaustive()
@@ -283,8 +305,9 @@ impl EcPublicComponents {
     }
 }
 
-/// An EC private key: curve, private scalar d (full field length, secret) and public point.
-#[derive(Clone, PartialEq, Eq)]
+/// An EC private key: curve, private scalar d (full field length, secret) and
+/// public point. `==` compares the scalar in constant time.
+#[derive(Clone)]
 pub struct EcPrivateComponents {
     /// The curve.
     pub curve: Curve,
@@ -348,6 +371,14 @@ impl EcPrivateComponents {
     }
 }
 
+impl PartialEq for EcPrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        (self.curve == o.curve) & (self.q == o.q) & ct_eq(&self.d, &o.d)
+    }
+}
+
+impl Eq for EcPrivateComponents {}
+
 impl core::fmt::Debug for EcPrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("EcPrivateComponents").field("curve", &self.curve).finish_non_exhaustive()
@@ -372,8 +403,9 @@ pub(crate) fn sec1_der(
 
 // --------------------------------------------------------------- Ed25519
 
-/// An Ed25519 private key: its 32-byte seed (secret) and public key.
-#[derive(Clone, PartialEq, Eq)]
+/// An Ed25519 private key: its 32-byte seed (secret) and public key. `==`
+/// compares the seed in constant time.
+#[derive(Clone)]
 pub struct Ed25519PrivateComponents {
     /// The RFC 8032 private key (seed).
     pub seed: Zeroizing<[u8; 32]>,
@@ -387,6 +419,14 @@ impl Ed25519PrivateComponents {
         eddsa::Ed25519PrivateKey::from_seed(seed)?.components()
     }
 }
+
+impl PartialEq for Ed25519PrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        (self.public == o.public) & ct_eq(&self.seed[..], &o.seed[..])
+    }
+}
+
+impl Eq for Ed25519PrivateComponents {}
 
 impl core::fmt::Debug for Ed25519PrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

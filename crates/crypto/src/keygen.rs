@@ -246,8 +246,9 @@ impl core::fmt::Display for SymmetricAlgorithm {
     }
 }
 
-/// A symmetric key: its algorithm and material (wiped on drop, never shown by `Debug`).
-#[derive(Clone, PartialEq, Eq)]
+/// A symmetric key: its algorithm and material (wiped on drop, never shown by
+/// `Debug`, compared in constant time by `==`).
+#[derive(Clone)]
 pub struct SymmetricKey {
     algorithm: SymmetricAlgorithm,
     bits: usize,
@@ -282,6 +283,16 @@ impl SymmetricKey {
         self.material
     }
 }
+
+impl PartialEq for SymmetricKey {
+    fn eq(&self, o: &Self) -> bool {
+        (self.algorithm == o.algorithm)
+            & (self.bits == o.bits)
+            & crate::formats::ct_eq(&self.material, &o.material)
+    }
+}
+
+impl Eq for SymmetricKey {}
 
 impl core::fmt::Debug for SymmetricKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -250,6 +250,12 @@ fn registered_symmetric_material_is_checked_and_hidden() {
     let k = SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &[0x3c; 32]).unwrap();
     assert_eq!(k.bits(), 256);
     assert!(SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &[0u8; 17]).is_err());
+    // Equality (constant time) looks at algorithm, length and every byte.
+    assert_eq!(k, k.clone());
+    let mut other = [0x3c; 32];
+    other[31] = 0x3d;
+    assert_ne!(k, SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &other).unwrap());
+    assert_ne!(k, SymmetricKey::from_bytes(SymmetricAlgorithm::Camellia, &[0x3c; 32]).unwrap());
     let dbg = format!("{k:?}");
     assert!(!dbg.contains("3c") && !dbg.contains("60"), "{dbg}");
 }
