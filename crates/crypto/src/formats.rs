@@ -94,6 +94,11 @@ pub(crate) fn left_pad(v: &[u8], len: usize, what: &'static str) -> Result<Zeroi
     Ok(out)
 }
 
+/// Constant-time equality of two byte strings (their lengths are not secret).
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
+}
+
 fn strip_zeros(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|&b| b != 0).unwrap_or(v.len());
     &v[start..]
@@ -147,8 +152,9 @@ impl RsaPublicComponents {
 }
 
 /// An RSA private key as its eight components (big-endian, no leading zeros).
-/// The private ones are wiped on drop and never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
+/// The private ones are wiped on drop, never shown by `Debug`, and compared
+/// in constant time by `==`.
+#[derive(Clone)]
 pub struct RsaPrivateComponents {
     /// Modulus n.
     pub n: Vec<u8>,
@@ -235,6 +241,22 @@ impl RsaPrivateComponents {
     }
 }
 
+impl PartialEq for RsaPrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        // `&` rather than `&&`: every field is compared whatever the others give.
+        (self.n == o.n)
+            & (self.e == o.e)
+            & ct_eq(&self.d, &o.d)
+            & ct_eq(&self.p, &o.p)
+            & ct_eq(&self.q, &o.q)
+            & ct_eq(&self.dp, &o.dp)
+            & ct_eq(&self.dq, &o.dq)
+            & ct_eq(&self.qinv, &o.qinv)
+    }
+}
+
+impl Eq for RsaPrivateComponents {}
+
 impl core::fmt::Debug for RsaPrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RsaPrivateComponents").field("bits", &self.bits()).finish_non_exhaustive()
@@ -283,8 +305,9 @@ impl EcPublicComponents {
     }
 }
 
-/// An EC private key: curve, private scalar d (full field length, secret) and public point.
-#[derive(Clone, PartialEq, Eq)]
+/// An EC private key: curve, private scalar d (full field length, secret) and
+/// public point. `==` compares the scalar in constant time.
+#[derive(Clone)]
 pub struct EcPrivateComponents {
     /// The curve.
     pub curve: Curve,
@@ -348,6 +371,14 @@ impl EcPrivateComponents {
     }
 }
 
+impl PartialEq for EcPrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        (self.curve == o.curve) & (self.q == o.q) & ct_eq(&self.d, &o.d)
+    }
+}
+
+impl Eq for EcPrivateComponents {}
+
 impl core::fmt::Debug for EcPrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("EcPrivateComponents").field("curve", &self.curve).finish_non_exhaustive()
@@ -372,8 +403,9 @@ pub(crate) fn sec1_der(
 
 // --------------------------------------------------------------- Ed25519
 
-/// An Ed25519 private key: its 32-byte seed (secret) and public key.
-#[derive(Clone, PartialEq, Eq)]
+/// An Ed25519 private key: its 32-byte seed (secret) and public key. `==`
+/// compares the seed in constant time.
+#[derive(Clone)]
 pub struct Ed25519PrivateComponents {
     /// The RFC 8032 private key (seed).
     pub seed: Zeroizing<[u8; 32]>,
@@ -387,6 +419,14 @@ impl Ed25519PrivateComponents {
         eddsa::Ed25519PrivateKey::from_seed(seed)?.components()
     }
 }
+
+impl PartialEq for Ed25519PrivateComponents {
+    fn eq(&self, o: &Self) -> bool {
+        (self.public == o.public) & ct_eq(&self.seed[..], &o.seed[..])
+    }
+}
+
+impl Eq for Ed25519PrivateComponents {}
 
 impl core::fmt::Debug for Ed25519PrivateComponents {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -561,4 +601,115 @@ impl PublicKeyComponents {
         };
         public_der(&info)
     }
+}
+
+// ------------------------------------------------ by KMIP key format type
+
+fn private_only(format: KeyFormat) -> CryptoError {
+    match format {
+        KeyFormat::Spki => CryptoError::WrongKeyType("SubjectPublicKeyInfo holds public keys only"),
+        KeyFormat::Transparent => CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a transparent key is its components: use the components directly",
+        },
+        _ => CryptoError::Unsupported("this key format for this key"),
+    }
+}
+
+/// Encodes a private key in `format`: PKCS#8 (any key), PKCS#1 (RSA), SEC1
+/// (EC), raw (Ed25519 seed or EC scalar) or JWK (JSON text). The bytes are
+/// secret and wiped on drop.
+pub fn encode_private(key: &PrivateKeyComponents, format: KeyFormat) -> Result<Zeroizing<Vec<u8>>> {
+    match (format, key) {
+        (KeyFormat::Pkcs8, k) => k.to_pkcs8(),
+        (KeyFormat::Pkcs1, PrivateKeyComponents::Rsa(c)) => c.to_pkcs1(),
+        (KeyFormat::Pkcs1, _) => Err(CryptoError::WrongKeyType("PKCS#1 holds RSA keys only")),
+        (KeyFormat::Sec1, PrivateKeyComponents::Ec(c)) => c.to_sec1(),
+        (KeyFormat::Sec1, _) => {
+            Err(CryptoError::WrongKeyType("SEC1 ECPrivateKey holds EC keys only"))
+        }
+        (KeyFormat::Raw, PrivateKeyComponents::Ed25519(c)) => Ok(Zeroizing::new(c.seed.to_vec())),
+        (KeyFormat::Raw, PrivateKeyComponents::Ec(c)) => {
+            left_pad(&c.d, c.curve.field_len(), "EC private scalar")
+        }
+        (KeyFormat::Raw, PrivateKeyComponents::Rsa(_)) => Err(CryptoError::WrongKeyType(
+            "RSA private keys have no raw form; use PKCS#1, PKCS#8, JWK or transparent components",
+        )),
+        (KeyFormat::Jwk, k) => {
+            let json = jwk::Jwk::from_private(k)?.to_json()?;
+            Ok(Zeroizing::new(json.as_bytes().to_vec()))
+        }
+        (f, _) => Err(private_only(f)),
+    }
+}
+
+/// Decodes a private key from `format`: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or
+/// JWK (JSON text). Raw private keys do not name their algorithm: build them
+/// with [`Ed25519PrivateComponents::from_seed`] or [`EcPrivateComponents::from_scalar`].
+pub fn decode_private(format: KeyFormat, bytes: &[u8]) -> Result<PrivateKeyComponents> {
+    match format {
+        KeyFormat::Pkcs8 => PrivateKeyComponents::from_pkcs8(bytes),
+        KeyFormat::Pkcs1 => RsaPrivateComponents::from_pkcs1(bytes).map(PrivateKeyComponents::Rsa),
+        KeyFormat::Sec1 => EcPrivateComponents::from_sec1(bytes).map(PrivateKeyComponents::Ec),
+        KeyFormat::Jwk => match jwk_from_bytes(bytes)?.to_key()? {
+            jwk::JwkKey::Private(k) => Ok(k),
+            _ => Err(CryptoError::WrongKeyType("this JWK does not hold a private key")),
+        },
+        KeyFormat::Raw => Err(CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a raw private key does not say its algorithm; decode it as an Ed25519 seed or an EC scalar",
+        }),
+        f => Err(private_only(f)),
+    }
+}
+
+/// Encodes a public key in `format`: SPKI (any key), PKCS#1 (RSA), raw (EC
+/// uncompressed point or Ed25519 key) or JWK (JSON text).
+pub fn encode_public(key: &PublicKeyComponents, format: KeyFormat) -> Result<Vec<u8>> {
+    match (format, key) {
+        (KeyFormat::Spki, k) => k.to_spki(),
+        (KeyFormat::Pkcs1, PublicKeyComponents::Rsa(c)) => c.to_pkcs1(),
+        (KeyFormat::Pkcs1, _) => Err(CryptoError::WrongKeyType("PKCS#1 holds RSA keys only")),
+        (KeyFormat::Raw, PublicKeyComponents::Ec(c)) => Ok(c.q.clone()),
+        (KeyFormat::Raw, PublicKeyComponents::Ed25519(k)) => Ok(k.to_vec()),
+        (KeyFormat::Raw, PublicKeyComponents::Rsa(_)) => Err(CryptoError::WrongKeyType(
+            "RSA public keys have no raw form; use PKCS#1, SubjectPublicKeyInfo or JWK",
+        )),
+        (KeyFormat::Jwk, k) => Ok(jwk::Jwk::from_public(k)?.to_json()?.as_bytes().to_vec()),
+        (KeyFormat::Pkcs8 | KeyFormat::Sec1, _) => {
+            Err(CryptoError::WrongKeyType("PKCS#8 and SEC1 hold private keys only"))
+        }
+        (f, _) => Err(private_only(f)),
+    }
+}
+
+/// Decodes a public key from `format`: SPKI, PKCS#1 (RSA) or JWK (JSON text).
+pub fn decode_public(format: KeyFormat, bytes: &[u8]) -> Result<PublicKeyComponents> {
+    match format {
+        KeyFormat::Spki => PublicKeyComponents::from_spki(bytes),
+        KeyFormat::Pkcs1 => RsaPublicComponents::from_pkcs1(bytes).map(PublicKeyComponents::Rsa),
+        KeyFormat::Jwk => match jwk_from_bytes(bytes)?.to_key()? {
+            jwk::JwkKey::Public(k) => Ok(k),
+            jwk::JwkKey::Private(k) => Ok(k.public()),
+            jwk::JwkKey::Symmetric(_) => {
+                Err(CryptoError::WrongKeyType("this JWK holds a symmetric key"))
+            }
+        },
+        KeyFormat::Raw => Err(CryptoError::InvalidParameter {
+            name: "key format",
+            reason: "a raw public key does not say its algorithm; decode it as an EC point or an Ed25519 key",
+        }),
+        KeyFormat::Pkcs8 | KeyFormat::Sec1 => {
+            Err(CryptoError::WrongKeyType("PKCS#8 and SEC1 hold private keys only"))
+        }
+        f => Err(private_only(f)),
+    }
+}
+
+fn jwk_from_bytes(bytes: &[u8]) -> Result<jwk::Jwk> {
+    let text = core::str::from_utf8(bytes).map_err(|_| CryptoError::MalformedKey {
+        format: "JWK",
+        reason: "the JSON text is not UTF-8",
+    })?;
+    jwk::Jwk::from_json(text)
 }

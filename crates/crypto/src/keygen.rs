@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 use crate::ecdsa::{Curve, EcPrivateKey};
 use crate::eddsa::Ed25519PrivateKey;
 use crate::error::{CryptoError, Result};
+use crate::hash::HashAlgorithm;
 use crate::rng;
 use crate::rsa::{RsaBits, RsaPrivateKey};
 
@@ -245,8 +246,9 @@ impl core::fmt::Display for SymmetricAlgorithm {
     }
 }
 
-/// A symmetric key: its algorithm and material (wiped on drop, never shown by `Debug`).
-#[derive(Clone, PartialEq, Eq)]
+/// A symmetric key: its algorithm and material (wiped on drop, never shown by
+/// `Debug`, compared in constant time by `==`).
+#[derive(Clone)]
 pub struct SymmetricKey {
     algorithm: SymmetricAlgorithm,
     bits: usize,
@@ -282,6 +284,16 @@ impl SymmetricKey {
     }
 }
 
+impl PartialEq for SymmetricKey {
+    fn eq(&self, o: &Self) -> bool {
+        (self.algorithm == o.algorithm)
+            & (self.bits == o.bits)
+            & crate::formats::ct_eq(&self.material, &o.material)
+    }
+}
+
+impl Eq for SymmetricKey {}
+
 impl core::fmt::Debug for SymmetricKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SymmetricKey")
@@ -295,6 +307,27 @@ impl core::fmt::Debug for SymmetricKey {
 pub fn symmetric(algorithm: SymmetricAlgorithm, bits: usize) -> Result<SymmetricKey> {
     let len = algorithm.material_len(bits)?;
     Ok(SymmetricKey { algorithm, bits, material: rng::random_bytes(len)? })
+}
+
+/// Generates an HMAC key for `hash`, as long as the hash output (the
+/// length RFC 2104 recommends).
+pub fn hmac(hash: HashAlgorithm) -> Result<SymmetricKey> {
+    let algorithm = match hash {
+        HashAlgorithm::Sha1 => SymmetricAlgorithm::HmacSha1,
+        HashAlgorithm::Sha224 => SymmetricAlgorithm::HmacSha224,
+        HashAlgorithm::Sha256 => SymmetricAlgorithm::HmacSha256,
+        HashAlgorithm::Sha384 => SymmetricAlgorithm::HmacSha384,
+        HashAlgorithm::Sha512 => SymmetricAlgorithm::HmacSha512,
+        HashAlgorithm::Sha3_256 => SymmetricAlgorithm::HmacSha3_256,
+        HashAlgorithm::Sha3_384 => SymmetricAlgorithm::HmacSha3_384,
+        HashAlgorithm::Sha3_512 => SymmetricAlgorithm::HmacSha3_512,
+        _ => {
+            return Err(CryptoError::Unsupported(
+                "an HMAC key type for this hash (KMIP names none)",
+            ));
+        }
+    };
+    symmetric(algorithm, hash.output_len() * 8)
 }
 
 /// Generates an RSA key pair (e = 65537).

@@ -198,6 +198,11 @@ impl AesKey {
     // ---------------------------------------------------------------- GCM
 
     /// Encrypts with AES-GCM. `nonce` must be 12 bytes; `None` draws a random one.
+    ///
+    /// A caller-supplied nonce must never repeat under the same key (a repeat
+    /// reveals the XOR of the plaintexts and lets tags be forged): prefer
+    /// `None`. Random nonces are safe for up to 2³² messages per key (NIST SP
+    /// 800-38D §8.3).
     pub fn gcm_encrypt(
         &self,
         nonce: Option<&[u8]>,

@@ -451,3 +451,58 @@ fn debug_output_never_contains_private_material() {
         assert!(!text.contains("[") || !text.contains(", "), "no byte arrays in {text}");
     }
 }
+
+// ------------------------------------------------------ by key format type
+
+#[test]
+fn encode_and_decode_by_key_format_type() {
+    use keyward_crypto::formats::{
+        KeyFormat, decode_private, decode_public, encode_private, encode_public,
+    };
+    let keys = [
+        PrivateKeyComponents::Rsa(rsa2048().components().unwrap()),
+        PrivateKeyComponents::Ec(
+            EcPrivateKey::generate(Curve::P521).unwrap().components().unwrap(),
+        ),
+        PrivateKeyComponents::Ed25519(Ed25519PrivateKey::generate().unwrap().components().unwrap()),
+    ];
+    for key in &keys {
+        for format in [KeyFormat::Pkcs8, KeyFormat::Pkcs1, KeyFormat::Sec1, KeyFormat::Jwk] {
+            match encode_private(key, format) {
+                Ok(bytes) => {
+                    assert_eq!(&decode_private(format, &bytes).unwrap(), key, "{format:?}")
+                }
+                Err(e) => assert!(matches!(e, CryptoError::WrongKeyType(_)), "{format:?}: {e}"),
+            }
+        }
+        let public = key.public();
+        for format in [KeyFormat::Spki, KeyFormat::Pkcs1, KeyFormat::Jwk] {
+            match encode_public(&public, format) {
+                Ok(bytes) => {
+                    assert_eq!(decode_public(format, &bytes).unwrap(), public, "{format:?}")
+                }
+                Err(e) => assert!(matches!(e, CryptoError::WrongKeyType(_)), "{format:?}: {e}"),
+            }
+        }
+        // A private JWK yields its public half when a public key is asked for.
+        let private_jwk = encode_private(key, KeyFormat::Jwk).unwrap();
+        assert_eq!(decode_public(KeyFormat::Jwk, &private_jwk).unwrap(), public);
+        assert!(matches!(encode_private(key, KeyFormat::Spki), Err(CryptoError::WrongKeyType(_))));
+        assert!(matches!(
+            decode_private(KeyFormat::Raw, b"x"),
+            Err(CryptoError::InvalidParameter { .. })
+        ));
+    }
+    // Raw forms: Ed25519 seed, EC scalar and point; none for RSA.
+    let PrivateKeyComponents::Ed25519(ed) = &keys[2] else { unreachable!() };
+    assert_eq!(&encode_private(&keys[2], KeyFormat::Raw).unwrap()[..], &ed.seed[..]);
+    let PrivateKeyComponents::Ec(ec) = &keys[1] else { unreachable!() };
+    assert_eq!(encode_private(&keys[1], KeyFormat::Raw).unwrap().len(), 66);
+    assert_eq!(encode_public(&keys[1].public(), KeyFormat::Raw).unwrap(), ec.q);
+    assert!(matches!(encode_private(&keys[0], KeyFormat::Raw), Err(CryptoError::WrongKeyType(_))));
+    // The PKCS#1 of OpenSSL's key decodes to the same key as its PKCS#8.
+    assert_eq!(
+        decode_private(KeyFormat::Pkcs1, &fixture("rsa1024_pkcs1.der")).unwrap(),
+        decode_private(KeyFormat::Pkcs8, &fixture("rsa1024_pkcs8.der")).unwrap()
+    );
+}

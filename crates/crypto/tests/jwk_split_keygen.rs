@@ -250,6 +250,48 @@ fn registered_symmetric_material_is_checked_and_hidden() {
     let k = SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &[0x3c; 32]).unwrap();
     assert_eq!(k.bits(), 256);
     assert!(SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &[0u8; 17]).is_err());
+    // Equality (constant time) looks at algorithm, length and every byte.
+    assert_eq!(k, k.clone());
+    let mut other = [0x3c; 32];
+    other[31] = 0x3d;
+    assert_ne!(k, SymmetricKey::from_bytes(SymmetricAlgorithm::Aes, &other).unwrap());
+    assert_ne!(k, SymmetricKey::from_bytes(SymmetricAlgorithm::Camellia, &[0x3c; 32]).unwrap());
     let dbg = format!("{k:?}");
     assert!(!dbg.contains("3c") && !dbg.contains("60"), "{dbg}");
+}
+
+#[test]
+fn hmac_keys_match_their_hash_and_sign() {
+    use keyward_crypto::hash::HashAlgorithm;
+    use keyward_crypto::mac::{MacAlgorithm, MacKey};
+    for (hash, alg) in [
+        (HashAlgorithm::Sha1, SymmetricAlgorithm::HmacSha1),
+        (HashAlgorithm::Sha256, SymmetricAlgorithm::HmacSha256),
+        (HashAlgorithm::Sha512, SymmetricAlgorithm::HmacSha512),
+        (HashAlgorithm::Sha3_256, SymmetricAlgorithm::HmacSha3_256),
+    ] {
+        let k = keygen::hmac(hash).unwrap();
+        assert_eq!(k.algorithm(), alg);
+        assert_eq!(k.material().len(), hash.output_len());
+        if let Ok(mac_alg) = MacAlgorithm::hmac(hash) {
+            let key = MacKey::new(mac_alg, k.material()).unwrap();
+            key.verify(b"m", &key.sign(b"m").unwrap()).unwrap();
+        }
+    }
+    assert!(keygen::hmac(HashAlgorithm::Sha512_256).is_err());
+}
+
+#[test]
+fn parsed_keys_can_be_shared_across_threads_in_a_cache() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<keyward_crypto::rsa::RsaPrivateKey>();
+    shareable::<keyward_crypto::rsa::RsaPublicKey>();
+    shareable::<keyward_crypto::ecdsa::EcPrivateKey>();
+    shareable::<keyward_crypto::eddsa::Ed25519PrivateKey>();
+    shareable::<keyward_crypto::symmetric::AesKey>();
+    shareable::<keyward_crypto::mac::MacKey>();
+    shareable::<keyward_crypto::keywrap::AesKek>();
+    shareable::<keyward_crypto::keywrap::SoftwareKek>();
+    shareable::<std::sync::Arc<dyn keyward_crypto::keywrap::KeyEncryptionKey>>();
+    shareable::<keyward_crypto::policy::Policy>();
 }

@@ -19,13 +19,14 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::{
     EcPrivateComponents, EcPublicComponents, Ed25519PrivateComponents, PrivateKeyComponents,
-    PublicKeyComponents, RsaPrivateComponents, RsaPublicComponents, left_pad, strip_zeros,
+    PublicKeyComponents, RsaPrivateComponents, RsaPublicComponents, ct_eq, left_pad, strip_zeros,
 };
 use crate::ecdsa::Curve;
 use crate::error::{CryptoError, Result};
 
-/// A JSON Web Key. Unknown members are ignored on input.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A JSON Web Key. Unknown members are ignored on input; `==` compares the
+/// private members in constant time.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Jwk {
     /// Key type: `oct`, `RSA`, `EC` or `OKP`.
     pub kty: String,
@@ -98,6 +99,35 @@ impl Drop for Jwk {
     }
 }
 
+impl PartialEq for Jwk {
+    fn eq(&self, o: &Self) -> bool {
+        let secret = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => ct_eq(a.as_bytes(), b.as_bytes()),
+            (None, None) => true,
+            _ => false,
+        };
+        (self.kty == o.kty)
+            & (self.kid == o.kid)
+            & (self.alg == o.alg)
+            & (self.use_ == o.use_)
+            & (self.key_ops == o.key_ops)
+            & (self.crv == o.crv)
+            & (self.x == o.x)
+            & (self.y == o.y)
+            & (self.n == o.n)
+            & (self.e == o.e)
+            & secret(&self.d, &o.d)
+            & secret(&self.p, &o.p)
+            & secret(&self.q, &o.q)
+            & secret(&self.dp, &o.dp)
+            & secret(&self.dq, &o.dq)
+            & secret(&self.qi, &o.qi)
+            & secret(&self.k, &o.k)
+    }
+}
+
+impl Eq for Jwk {}
+
 impl core::fmt::Debug for Jwk {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Jwk")
@@ -110,8 +140,8 @@ impl core::fmt::Debug for Jwk {
     }
 }
 
-/// What a JWK holds, decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a JWK holds, decoded. `==` compares secrets in constant time.
+#[derive(Debug, Clone)]
 pub enum JwkKey {
     /// `oct`: symmetric key bytes (secret).
     Symmetric(Zeroizing<Vec<u8>>),
@@ -120,6 +150,19 @@ pub enum JwkKey {
     /// A public key.
     Public(PublicKeyComponents),
 }
+
+impl PartialEq for JwkKey {
+    fn eq(&self, o: &Self) -> bool {
+        match (self, o) {
+            (Self::Symmetric(a), Self::Symmetric(b)) => ct_eq(a, b),
+            (Self::Private(a), Self::Private(b)) => a == b,
+            (Self::Public(a), Self::Public(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for JwkKey {}
 
 fn b64(v: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(v)
