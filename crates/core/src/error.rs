@@ -62,6 +62,35 @@ pub enum Error {
     /// The storage layer failed; the message carries no secret.
     #[error("storage failure: {0}")]
     Store(String),
+    /// A concurrent writer changed an object between read and write; the
+    /// operation is retried.
+    #[error("concurrent change: {0}")]
+    Conflict(String),
+}
+
+impl Error {
+    /// The core's view of a store error.
+    pub fn from_store(error: keyward_store::Error) -> Self {
+        use keyward_store::Error as S;
+        match error {
+            S::NotFound { id, .. } => Error::NotFound(id),
+            S::DomainNotFound(id) => Error::Denied(format!("KMS domain {id} does not exist")),
+            S::Conflict { .. } => Error::Conflict(error.to_string()),
+            other => Error::Store(other.to_string()),
+        }
+    }
+}
+
+impl From<keyward_crypto::CryptoError> for Error {
+    fn from(error: keyward_crypto::CryptoError) -> Self {
+        Error::Crypto(error.to_string())
+    }
+}
+
+impl From<keyward_crypto::policy::PolicyViolation> for Error {
+    fn from(error: keyward_crypto::policy::PolicyViolation) -> Self {
+        Error::Policy(error.to_string())
+    }
 }
 
 impl Error {
@@ -84,7 +113,7 @@ impl Error {
             Error::NotExtractable(_) => ResultReason::NotExtractable,
             Error::KeyValueNotPresent(_) => ResultReason::KeyValueNotPresent,
             Error::Crypto(_) => ResultReason::CryptographicFailure,
-            Error::Store(_) => ResultReason::GeneralFailure,
+            Error::Store(_) | Error::Conflict(_) => ResultReason::GeneralFailure,
         }
     }
 }

@@ -5,12 +5,17 @@
 //! [`lifecycle`] and the [`iam`] decision, with the operation API, attribute
 //! rules and audit built on them.
 
+pub mod algorithms;
 pub mod attributes;
 mod caller;
 pub mod clock;
 mod error;
 pub mod iam;
+mod kms;
 pub mod lifecycle;
+pub mod object;
+mod operations;
 
 pub use caller::{Caller, Door};
 pub use error::Error;
+pub use kms::{BatchContext, Config, DomainInfo, Kms, action_name};

@@ -1,0 +1,360 @@
+//! [`Kms`]: the one operation API every door calls.
+//!
+//! [`Kms::execute`] takes an authenticated [`Caller`] and a typed KMIP request
+//! payload and, in this order: resolves the ID placeholder, checks IAM (deny by
+//! default; nothing is read or written before), runs the operation, commits
+//! its writes together with the audit record in one transaction, and returns
+//! the response payload. A refused or failed operation is audited too.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use keyward_crypto::policy::Policy as AlgorithmPolicy;
+use keyward_kmip::enums::Operation;
+use keyward_kmip::operations::{RequestPayload, ResponsePayload};
+use keyward_store::{AuditEvent, Batch, Change, MaterialChange, Store};
+use time::OffsetDateTime;
+
+use crate::clock::Clock;
+use crate::iam::{self, Decision, IdentityUrn};
+use crate::object::ManagedObject;
+use crate::operations;
+use crate::{Caller, Door, Error};
+
+/// How many times an operation is retried when a concurrent writer changed
+/// an object between read and write.
+const MAX_ATTEMPTS: usize = 5;
+
+/// What the core needs to know about a domain, cached after first use.
+#[derive(Clone, Debug)]
+pub struct DomainInfo {
+    /// The domain id (okmsId).
+    pub id: String,
+    /// The owner account.
+    pub account: String,
+    /// The region.
+    pub region: String,
+}
+
+/// State carried across the batch items of one message: the ID Placeholder
+/// (KMIP 1.4 §6.15), the Unique Identifier the previous item produced or used.
+#[derive(Clone, Debug, Default)]
+pub struct BatchContext {
+    /// The ID Placeholder.
+    pub id_placeholder: Option<String>,
+}
+
+/// Settings of the core.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The algorithm policy applied to every create, register and use.
+    pub algorithms: AlgorithmPolicy,
+    /// The largest number of identifiers one Locate returns.
+    pub max_locate_items: u32,
+    /// Vendor Identification reported by Query.
+    pub vendor: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            algorithms: AlgorithmPolicy::default(),
+            max_locate_items: 1000,
+            vendor: "Keyward".to_owned(),
+        }
+    }
+}
+
+/// The KMS core. Cheap to clone; share one per process.
+#[derive(Clone, Debug)]
+pub struct Kms {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: Config,
+    domains: RwLock<HashMap<String, Arc<DomainInfo>>>,
+}
+
+impl Kms {
+    /// A core on `store`, telling time with `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
+        Self {
+            inner: Arc::new(Inner { store, clock, config, domains: RwLock::new(HashMap::new()) }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The current time, POSIX seconds.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    /// The domain's owner and region (cached: domains never move).
+    pub async fn domain(&self, id: &str) -> Result<Arc<DomainInfo>, Error> {
+        if let Some(info) = self.read_domains().get(id) {
+            return Ok(info.clone());
+        }
+        let domain = self.inner.store.get_domain(id).await.map_err(Error::from_store)?;
+        let info = Arc::new(DomainInfo {
+            id: domain.id,
+            account: domain.account_id,
+            region: domain.region,
+        });
+        if let Ok(mut cache) = self.inner.domains.write() {
+            cache.insert(id.to_owned(), info.clone());
+        }
+        Ok(info)
+    }
+
+    fn read_domains(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<DomainInfo>>> {
+        match self.inner.domains.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Runs one operation for `caller`. See the module documentation.
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        mut request: RequestPayload,
+        batch: &mut BatchContext,
+    ) -> Result<ResponsePayload, Error> {
+        let operation = request.operation();
+        let domain = self.domain(&caller.domain).await?;
+        operations::resolve_placeholder(&mut request, batch)?;
+        let target = operations::target(&request).map(str::to_owned);
+
+        let decision = self.authorize(caller, &domain, operation, target.as_deref()).await?;
+        if !decision.is_allowed() {
+            let error = Error::Denied(denial_message(&decision, operation));
+            self.audit(caller, &domain, operation, target.as_deref(), &error).await;
+            return Err(error);
+        }
+
+        let mut attempt = 0;
+        let (response, object_id) = loop {
+            attempt += 1;
+            let mut ctx = Ctx::new(self, caller, &domain);
+            match operations::run(&mut ctx, request.clone()).await {
+                Ok(response) => {
+                    let object_id = operations::response_id(&response).or(target.clone());
+                    match ctx.commit(operation, object_id.as_deref()).await {
+                        Ok(()) => break (response, object_id),
+                        Err(Error::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
+                        Err(error) => {
+                            self.audit(caller, &domain, operation, object_id.as_deref(), &error)
+                                .await;
+                            return Err(error);
+                        }
+                    }
+                }
+                Err(error) => {
+                    self.audit(caller, &domain, operation, target.as_deref(), &error).await;
+                    return Err(error);
+                }
+            }
+        };
+        if let Some(id) = object_id {
+            batch.id_placeholder = Some(id);
+        }
+        Ok(response)
+    }
+
+    async fn authorize(
+        &self,
+        caller: &Caller,
+        domain: &DomainInfo,
+        operation: Operation,
+        target: Option<&str>,
+    ) -> Result<Decision, Error> {
+        if caller.door == Door::Admin {
+            return Ok(Decision::AllowedAsRoot);
+        }
+        if caller.identities.iter().any(|i| i.is_root_of(&domain.account)) {
+            return Ok(Decision::AllowedAsRoot);
+        }
+        let action = action_name(caller.door, operation);
+        let resource = match target {
+            Some(id) => iam::kmip_object_resource(region_group(&domain.region), &domain.id, id),
+            None => iam::domain_resource(region_group(&domain.region), &domain.id),
+        };
+        let policies = self.policies(&domain.account).await?;
+        Ok(iam::authorize(&caller.identities, &domain.account, &policies, &action, &resource))
+    }
+
+    async fn policies(&self, account: &str) -> Result<Vec<iam::Policy>, Error> {
+        let stored = self
+            .inner
+            .store
+            .list_policies(account, keyward_store::Page { offset: 0, limit: 1000 })
+            .await
+            .map_err(Error::from_store)?;
+        // A policy document that does not parse grants nothing (deny by default).
+        Ok(stored.iter().filter_map(|p| serde_json::from_str(&p.document).ok()).collect())
+    }
+
+    async fn audit(
+        &self,
+        caller: &Caller,
+        domain: &DomainInfo,
+        operation: Operation,
+        object: Option<&str>,
+        error: &Error,
+    ) {
+        let event =
+            audit_event(caller, domain, operation, object, &format!("{:?}", error.reason()));
+        // The refusal stands even if the audit write fails; the store logs it.
+        let _ = self.inner.store.append_audit(event).await;
+    }
+}
+
+fn denial_message(decision: &Decision, operation: Operation) -> String {
+    match decision {
+        Decision::DeniedBy(policy) => format!("policy {policy} denies {operation:?}"),
+        _ => format!("no IAM policy allows {operation:?} for this credential"),
+    }
+}
+
+/// The region group used in URNs (`eu` for `eu-west-rbx`).
+fn region_group(region: &str) -> &str {
+    region.split('-').next().unwrap_or(region)
+}
+
+/// The IAM action name of an operation through a door, as OVHcloud names
+/// them (`okms:kmip:getAttributes`, `okms:kmip:rekeyKeyPair`).
+pub fn action_name(door: Door, operation: Operation) -> String {
+    let verb = match operation {
+        Operation::ReKey => "rekey".to_owned(),
+        Operation::ReKeyKeyPair => "rekeyKeyPair".to_owned(),
+        Operation::MAC => "mac".to_owned(),
+        Operation::MACVerify => "macVerify".to_owned(),
+        Operation::RNGRetrieve => "rngRetrieve".to_owned(),
+        Operation::RNGSeed => "rngSeed".to_owned(),
+        Operation::Extension(v) => format!("extension{v:08X}"),
+        other => {
+            let name = format!("{other:?}");
+            let mut chars = name.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                None => name,
+            }
+        }
+    };
+    match door {
+        Door::Kmip | Door::Admin => format!("okms:kmip:{verb}"),
+        Door::Rest => format!("okms:apikms:{verb}"),
+    }
+}
+
+fn audit_event(
+    caller: &Caller,
+    domain: &DomainInfo,
+    operation: Operation,
+    object: Option<&str>,
+    result: &str,
+) -> AuditEvent {
+    AuditEvent {
+        at: OffsetDateTime::now_utc(),
+        domain_id: Some(domain.id.clone()),
+        credential_id: caller.credential.clone(),
+        identities: caller.identities.iter().map(IdentityUrn::to_string).collect(),
+        operation: format!("{operation:?}"),
+        object_id: object.map(str::to_owned),
+        result: result.to_owned(),
+    }
+}
+
+/// What one operation sees and accumulates: the caller, the time, and the
+/// writes to commit with its audit record.
+pub(crate) struct Ctx<'a> {
+    pub kms: &'a Kms,
+    pub caller: &'a Caller,
+    pub domain: &'a DomainInfo,
+    pub now: i64,
+    changes: Vec<Change>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(kms: &'a Kms, caller: &'a Caller, domain: &'a DomainInfo) -> Self {
+        Self { kms, caller, domain, now: kms.now(), changes: Vec::new() }
+    }
+
+    /// A fresh Unique Identifier.
+    pub fn new_id(&self) -> String {
+        uuid::Uuid::new_v4().to_string()
+    }
+
+    /// Loads an object of the caller's domain, with its material if asked,
+    /// its state settled to the current time.
+    pub async fn load(&mut self, id: &str, with_material: bool) -> Result<ManagedObject, Error> {
+        let stored = self
+            .kms
+            .inner
+            .store
+            .get_object(&self.domain.id, id, with_material)
+            .await
+            .map_err(Error::from_store)?;
+        let mut object = ManagedObject::from_stored(stored)?;
+        if object.settle(self.now) {
+            self.update(&object, MaterialChange::Keep);
+        }
+        Ok(object)
+    }
+
+    /// Queues the insertion of a new object.
+    pub fn insert(&mut self, object: &ManagedObject) {
+        self.changes.push(Change::Insert(object.to_new()));
+    }
+
+    /// Queues the update of an object loaded earlier (compare-and-swap on its
+    /// version; a later update of the same object in this operation replaces
+    /// an earlier one).
+    pub fn update(&mut self, object: &ManagedObject, material: MaterialChange) {
+        let update = object.to_update(material);
+        for change in &mut self.changes {
+            if let Change::Update { id, update: queued, .. } = change {
+                if *id == object.id {
+                    let keep_material = std::mem::take(&mut queued.material);
+                    *queued = update;
+                    if matches!(queued.material, MaterialChange::Keep) {
+                        queued.material = keep_material;
+                    }
+                    return;
+                }
+            }
+        }
+        self.changes.push(Change::Update {
+            id: object.id.clone(),
+            expected_version: object.version,
+            update,
+        });
+    }
+
+    /// The store's Locate, in the caller's domain.
+    pub async fn locate(&self, query: &keyward_store::LocateQuery) -> Result<Vec<String>, Error> {
+        self.kms.inner.store.locate(&self.domain.id, query).await.map_err(Error::from_store)
+    }
+
+    async fn commit(self, operation: Operation, object: Option<&str>) -> Result<(), Error> {
+        let event = audit_event(self.caller, self.domain, operation, object, "Success");
+        let mut batch = Batch::new(self.domain.id.clone());
+        batch.changes = self.changes;
+        batch.audit.push(event);
+        self.kms.inner.store.apply(batch).await.map_err(Error::from_store)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,198 @@
+//! A managed object as the core sees it, and how it is kept in the store.
+//!
+//! The store keeps rows: the attributes as TTLV bytes, the key material (the
+//! KMIP object structure, e.g. a Symmetric Key with its Key Block, as TTLV
+//! bytes) sealed under the domain key, and index entries for Locate. Each
+//! index entry's value is the hex of the attribute value's TTLV encoding, so
+//! that any attribute — structure, enumeration, custom of any type — is
+//! matched exactly by the same rule.
+
+use keyward_kmip::attributes::{Attribute, AttributeValue};
+use keyward_kmip::enums::{KmipEnum, ObjectType};
+use keyward_kmip::objects::Object;
+use keyward_kmip::{FromTtlv, ToTtlv};
+use keyward_store::{IndexEntry, Link, NewObject, ObjectUpdate, Secret, StoredObject};
+use keyward_ttlv::spec::tags;
+use keyward_ttlv::{Limits, Ttlv, Value, binary};
+
+use crate::Error;
+use crate::attributes::{Attributes, canonical_name};
+use crate::lifecycle::{LifecycleDates, LifecycleState};
+
+/// A managed object: identity, state, attributes and (when loaded) its material.
+#[derive(Clone, Debug)]
+pub struct ManagedObject {
+    /// Unique Identifier.
+    pub id: String,
+    /// Object Type.
+    pub object_type: ObjectType,
+    /// The lifecycle state as stored (see [`ManagedObject::state_at`]).
+    pub state: LifecycleState,
+    /// Attributes.
+    pub attributes: Attributes,
+    /// The KMIP object (key block, certificate value…), when loaded and present.
+    pub material: Option<Object>,
+    /// Whether the store holds material for it (false once destroyed).
+    pub has_material: bool,
+    /// Store version, for compare-and-swap updates; 0 for a new object.
+    pub version: u64,
+}
+
+impl ManagedObject {
+    /// The lifecycle dates from the attributes.
+    pub fn dates(&self) -> LifecycleDates {
+        let date = |name| match self.attributes.get(name) {
+            Some(AttributeValue::ActivationDate(d))
+            | Some(AttributeValue::DeactivationDate(d))
+            | Some(AttributeValue::ProcessStartDate(d))
+            | Some(AttributeValue::ProtectStopDate(d)) => Some(d.0),
+            _ => None,
+        };
+        LifecycleDates {
+            activation: date("Activation Date"),
+            deactivation: date("Deactivation Date"),
+            process_start: date("Process Start Date"),
+            protect_stop: date("Protect Stop Date"),
+        }
+    }
+
+    /// The state once the dates are applied at `now`.
+    pub fn state_at(&self, now: i64) -> LifecycleState {
+        self.state.at(&self.dates(), now)
+    }
+
+    /// Moves the stored state to the date-driven state at `now` (setting the
+    /// State attribute too); true if it changed.
+    pub fn settle(&mut self, now: i64) -> bool {
+        let effective = self.state_at(now);
+        if effective == self.state {
+            return false;
+        }
+        self.set_state(effective);
+        true
+    }
+
+    /// Sets the state and the State attribute.
+    pub fn set_state(&mut self, state: LifecycleState) {
+        self.state = state;
+        self.attributes.set(AttributeValue::State(state.to_kmip()));
+    }
+
+    /// Rebuilds an object from its stored row.
+    pub fn from_stored(stored: StoredObject) -> Result<Self, Error> {
+        let object_type = ObjectType::from_u32(stored.object_type)
+            .ok_or_else(|| corrupt(&stored.id, "unknown object type"))?;
+        let state = keyward_kmip::enums::State::from_u32(stored.state)
+            .and_then(LifecycleState::from_kmip)
+            .ok_or_else(|| corrupt(&stored.id, "unknown state"))?;
+        let attributes = decode_attributes(&stored.id, &stored.attributes)?;
+        let material = match &stored.material {
+            Some(secret) => Some(decode_material(&stored.id, secret.expose())?),
+            None => None,
+        };
+        Ok(Self {
+            id: stored.id,
+            object_type,
+            state,
+            attributes,
+            material,
+            has_material: stored.has_material,
+            version: stored.version,
+        })
+    }
+
+    /// The row for a new object.
+    pub fn to_new(&self) -> NewObject {
+        NewObject {
+            id: self.id.clone(),
+            object_type: self.object_type.to_u32(),
+            state: self.state.to_kmip().to_u32(),
+            attributes: encode_attributes(&self.attributes),
+            index: index_entries(&self.attributes),
+            links: links(&self.attributes),
+            material: self.material.as_ref().map(encode_material),
+        }
+    }
+
+    /// The update writing this object's current state; `material` says what
+    /// happens to the stored material.
+    pub fn to_update(&self, material: keyward_store::MaterialChange) -> ObjectUpdate {
+        ObjectUpdate {
+            state: self.state.to_kmip().to_u32(),
+            attributes: encode_attributes(&self.attributes),
+            index: index_entries(&self.attributes),
+            links: links(&self.attributes),
+            material,
+        }
+    }
+}
+
+fn corrupt(id: &str, what: &str) -> Error {
+    Error::Store(format!("object {id:?} is unreadable in the store: {what}"))
+}
+
+/// Limits for decoding what the store hands back (it wrote it, but a damaged
+/// database must still not crash the server).
+fn store_limits() -> Limits {
+    Limits { max_message_size: 64 << 20, max_depth: 64, max_items: 1 << 20 }
+}
+
+fn encode_attributes(attributes: &Attributes) -> Vec<u8> {
+    let items = attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
+    binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items))
+}
+
+fn decode_attributes(id: &str, bytes: &[u8]) -> Result<Attributes, Error> {
+    let item = binary::decode(bytes, &store_limits()).map_err(|e| corrupt(id, &e.to_string()))?;
+    let Value::Structure(children) = item.value else {
+        return Err(corrupt(id, "attributes are not a structure"));
+    };
+    let attributes = children
+        .into_iter()
+        .map(Attribute::from_ttlv)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| corrupt(id, &e.to_string()))?;
+    Ok(Attributes::from_stored(attributes))
+}
+
+fn encode_material(object: &Object) -> Secret {
+    Secret::new(binary::encode(&object.to_ttlv()))
+}
+
+fn decode_material(id: &str, bytes: &[u8]) -> Result<Object, Error> {
+    let item = binary::decode(bytes, &store_limits()).map_err(|e| corrupt(id, &e.to_string()))?;
+    Object::from_ttlv(item).map_err(|e| corrupt(id, &e.to_string()))
+}
+
+/// The normalised index value of an attribute value: the hex of its TTLV
+/// encoding (tag, type and value), so equal values always match.
+pub fn index_value(value: &AttributeValue) -> String {
+    hex::encode(binary::encode(&value.to_ttlv()))
+}
+
+/// Attributes that are not worth indexing: they change on every write or
+/// are never searched for.
+const NOT_INDEXED: &[&str] = &["Last Change Date", "Digest", "Unique Identifier", "State"];
+
+fn index_entries(attributes: &Attributes) -> Vec<IndexEntry> {
+    attributes
+        .iter()
+        .filter(|a| !NOT_INDEXED.contains(&canonical_name(&a.name).as_str()))
+        .map(|a| {
+            let index = u32::try_from(a.index.unwrap_or(0)).unwrap_or(0);
+            IndexEntry::new(canonical_name(&a.name), index, index_value(&a.value))
+        })
+        .collect()
+}
+
+fn links(attributes: &Attributes) -> Vec<Link> {
+    attributes
+        .all("Link")
+        .filter_map(|a| match &a.value {
+            AttributeValue::Link(link) => {
+                Some(Link::new(link.link_type.to_u32(), link.linked_object_identifier.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,148 @@
+//! The operations: one file per operation (or small family), one dispatch.
+//!
+//! Each operation is an `async fn run(ctx, request) -> Result<response>` that
+//! loads what it needs through the context, decides, and queues its writes on
+//! the context; [`crate::Kms::execute`] has already checked IAM and commits the
+//! writes with the audit record.
+
+mod attributes;
+mod create;
+mod get;
+mod lifecycle;
+mod locate;
+mod query;
+mod register;
+mod template;
+
+use keyward_kmip::operations::{RequestPayload as Req, ResponsePayload as Resp};
+
+use crate::Error;
+use crate::kms::{BatchContext, Ctx};
+
+/// Runs the operation of `request`.
+pub(crate) async fn run(ctx: &mut Ctx<'_>, request: Req) -> Result<Resp, Error> {
+    Ok(match request {
+        Req::Create(r) => create::create(ctx, r).await?.into(),
+        Req::Register(r) => register::register(ctx, r).await?.into(),
+        Req::Get(r) => get::get(ctx, r).await?.into(),
+        Req::GetAttributes(r) => attributes::get_attributes(ctx, r).await?.into(),
+        Req::GetAttributeList(r) => attributes::get_attribute_list(ctx, r).await?.into(),
+        Req::AddAttribute(r) => attributes::add_attribute(ctx, r).await?.into(),
+        Req::ModifyAttribute(r) => attributes::modify_attribute(ctx, r).await?.into(),
+        Req::DeleteAttribute(r) => attributes::delete_attribute(ctx, r).await?.into(),
+        Req::Activate(r) => lifecycle::activate(ctx, r).await?.into(),
+        Req::Revoke(r) => lifecycle::revoke(ctx, r).await?.into(),
+        Req::Destroy(r) => lifecycle::destroy(ctx, r).await?.into(),
+        Req::Locate(r) => locate::locate(ctx, r).await?.into(),
+        Req::Query(r) => query::query(ctx, r)?.into(),
+        other => {
+            return Err(Error::OperationNotSupported(format!(
+                "{:?} is not supported by this server",
+                other.operation()
+            )));
+        }
+    })
+}
+
+/// Declares which request payloads name their object in an optional
+/// `unique_identifier` (the others name none, or several).
+macro_rules! with_unique_identifier {
+    ($macro:ident) => {
+        $macro!(
+            Get,
+            GetAttributes,
+            GetAttributeList,
+            AddAttribute,
+            ModifyAttribute,
+            DeleteAttribute,
+            Activate,
+            Revoke,
+            Destroy,
+            Archive,
+            Recover,
+            ObtainLease,
+            GetUsageAllocation,
+            Check,
+            Certify,
+            ReCertify,
+            ReKey,
+            Encrypt,
+            Decrypt,
+            Sign,
+            SignatureVerify,
+            Mac,
+            MacVerify,
+            Export,
+            CreateSplitKey
+        )
+    };
+}
+
+/// Fills in a missing Unique Identifier from the ID Placeholder (KMIP 1.4 §6.15).
+pub(crate) fn resolve_placeholder(request: &mut Req, batch: &BatchContext) -> Result<(), Error> {
+    macro_rules! fill {
+        ($($variant:ident),*) => {
+            match request {
+                $( Req::$variant(r) => fill_one(&mut r.unique_identifier, batch), )*
+                Req::ReKeyKeyPair(r) => fill_one(&mut r.private_key_unique_identifier, batch),
+                _ => Ok(()),
+            }
+        };
+    }
+    with_unique_identifier!(fill)
+}
+
+fn fill_one(id: &mut Option<String>, batch: &BatchContext) -> Result<(), Error> {
+    if id.is_none() {
+        *id = Some(batch.id_placeholder.clone().ok_or_else(|| {
+            Error::MissingData(
+                "no Unique Identifier given and no earlier batch item to take it from".into(),
+            )
+        })?);
+    }
+    Ok(())
+}
+
+/// The object a request is about, once its placeholder is resolved.
+pub(crate) fn target(request: &Req) -> Option<&str> {
+    macro_rules! pick {
+        ($($variant:ident),*) => {
+            match request {
+                $( Req::$variant(r) => r.unique_identifier.as_deref(), )*
+                Req::ReKeyKeyPair(r) => r.private_key_unique_identifier.as_deref(),
+                _ => None,
+            }
+        };
+    }
+    with_unique_identifier!(pick)
+}
+
+/// The Unique Identifier a response carries, which becomes the next ID Placeholder.
+pub(crate) fn response_id(response: &Resp) -> Option<String> {
+    let id = match response {
+        Resp::Create(r) => &r.unique_identifier,
+        Resp::Register(r) => &r.unique_identifier,
+        Resp::Get(r) => &r.unique_identifier,
+        Resp::GetAttributes(r) => &r.unique_identifier,
+        Resp::GetAttributeList(r) => &r.unique_identifier,
+        Resp::AddAttribute(r) => &r.unique_identifier,
+        Resp::ModifyAttribute(r) => &r.unique_identifier,
+        Resp::DeleteAttribute(r) => &r.unique_identifier,
+        Resp::Activate(r) => &r.unique_identifier,
+        Resp::Revoke(r) => &r.unique_identifier,
+        Resp::Destroy(r) => &r.unique_identifier,
+        Resp::Archive(r) => &r.unique_identifier,
+        Resp::Recover(r) => &r.unique_identifier,
+        Resp::ReKey(r) => &r.unique_identifier,
+        Resp::CreateKeyPair(r) => &r.private_key_unique_identifier,
+        Resp::ReKeyKeyPair(r) => &r.private_key_unique_identifier,
+        Resp::Locate(r) if r.unique_identifiers.len() == 1 => &r.unique_identifiers[0],
+        _ => return None,
+    };
+    Some(id.clone())
+}
+
+/// The Unique Identifier of a request whose placeholder was resolved.
+pub(crate) fn required_id(id: Option<String>) -> Result<String, Error> {
+    id.ok_or_else(|| Error::MissingData("Unique Identifier".into()))
+}

@@ -1,0 +1,249 @@
+//! The core end to end on a real SQLite store: create, get, the lifecycle
+//! rules, attributes, Locate, IAM and domain isolation.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use keyward_core::clock::ManualClock;
+use keyward_core::iam::IdentityUrn;
+use keyward_core::{BatchContext, Caller, Config, Door, Error, Kms};
+use keyward_kmip::DateTime;
+use keyward_kmip::attributes::{
+    Attribute, AttributeValue, Name, RevocationReason, TemplateAttribute,
+};
+use keyward_kmip::enums::*;
+use keyward_kmip::operations::*;
+use keyward_store::seal::StaticMasterKey;
+use keyward_store::{NewDomain, Store};
+
+const T0: i64 = 1_800_000_000;
+
+struct Env {
+    kms: Kms,
+    clock: Arc<ManualClock>,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("keyward.db").display());
+    let store: Arc<dyn Store> = Arc::new(
+        keyward_store::open(&url, Arc::new(StaticMasterKey::generate().unwrap())).await.unwrap(),
+    );
+    store.create_account("acme", "ACME").await.unwrap();
+    store.create_account("other", "Other").await.unwrap();
+    for (id, account) in [("d1", "acme"), ("d2", "other")] {
+        store
+            .create_domain(&NewDomain {
+                id: id.into(),
+                account_id: account.into(),
+                region: "eu-west-rbx".into(),
+                name: id.into(),
+            })
+            .await
+            .unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(T0));
+    let kms = Kms::new(store.clone(), clock.clone(), Config::default());
+    Env { kms, clock, store, _dir: dir }
+}
+
+fn root(domain: &str, account: &str) -> Caller {
+    Caller::new(domain, Door::Kmip, vec![IdentityUrn::account_root("eu", account)])
+}
+
+fn aes_template(name: &str) -> TemplateAttribute {
+    TemplateAttribute {
+        names: vec![],
+        attributes: vec![
+            Attribute::new(AttributeValue::CryptographicAlgorithm(CryptographicAlgorithm::AES)),
+            Attribute::new(AttributeValue::CryptographicLength(256)),
+            Attribute::new(AttributeValue::CryptographicUsageMask(CryptographicUsageMask(
+                CryptographicUsageMask::ENCRYPT.0 | CryptographicUsageMask::DECRYPT.0,
+            ))),
+            Attribute::new(AttributeValue::Name(Name {
+                value: name.into(),
+                name_type: NameType::UninterpretedTextString,
+            })),
+        ],
+    }
+}
+
+async fn run(
+    kms: &Kms,
+    caller: &Caller,
+    request: impl Into<RequestPayload>,
+) -> Result<ResponsePayload, Error> {
+    kms.execute(caller, request.into(), &mut BatchContext::default()).await
+}
+
+async fn create(env: &Env, caller: &Caller, name: &str) -> String {
+    let request = CreateRequest {
+        object_type: ObjectType::SymmetricKey,
+        template_attribute: aes_template(name),
+    };
+    match run(&env.kms, caller, request).await.unwrap() {
+        ResponsePayload::Create(r) => r.unique_identifier,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn state(env: &Env, caller: &Caller, id: &str) -> State {
+    let request = GetAttributesRequest {
+        unique_identifier: Some(id.into()),
+        attribute_names: vec!["State".into()],
+    };
+    match run(&env.kms, caller, request).await.unwrap() {
+        ResponsePayload::GetAttributes(r) => match &r.attributes[..] {
+            [Attribute { value: AttributeValue::State(s), .. }] => *s,
+            other => panic!("unexpected {other:?}"),
+        },
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn revoke(id: &str, code: RevocationReasonCode) -> RevokeRequest {
+    RevokeRequest {
+        unique_identifier: Some(id.into()),
+        revocation_reason: RevocationReason { code, message: None },
+        compromise_occurrence_date: None,
+    }
+}
+
+#[tokio::test]
+async fn symmetric_key_lifecycle_follows_kmip() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let id = create(&env, &caller, "k1").await;
+    assert_eq!(state(&env, &caller, &id).await, State::PreActive);
+
+    match run(
+        &env.kms,
+        &caller,
+        GetRequest { unique_identifier: Some(id.clone()), ..Default::default() },
+    )
+    .await
+    .unwrap()
+    {
+        ResponsePayload::Get(r) => {
+            assert_eq!(r.object.object_type(), ObjectType::SymmetricKey);
+            let block = r.object.key_block().unwrap();
+            assert_eq!(block.cryptographic_length, Some(256));
+            match block.key_material().unwrap() {
+                keyward_kmip::objects::KeyMaterial::Bytes(b) => assert_eq!(b.as_slice().len(), 32),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
+    run(&env.kms, &caller, ActivateRequest::new(&id)).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::Active);
+    let err = run(&env.kms, &caller, ActivateRequest::new(&id)).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::PermissionDenied);
+    let err = run(&env.kms, &caller, DestroyRequest::new(&id)).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::PermissionDenied, "{err}");
+
+    run(&env.kms, &caller, revoke(&id, RevocationReasonCode::CessationOfOperation)).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::Deactivated);
+    run(&env.kms, &caller, DestroyRequest::new(&id)).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::Destroyed);
+    let err = run(
+        &env.kms,
+        &caller,
+        GetRequest { unique_identifier: Some(id.clone()), ..Default::default() },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.reason(), ResultReason::KeyValueNotPresent);
+    run(&env.kms, &caller, revoke(&id, RevocationReasonCode::KeyCompromise)).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::DestroyedCompromised);
+}
+
+#[tokio::test]
+async fn dates_drive_state_and_modify_activation_date_activates() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let id = create(&env, &caller, "k").await;
+    let request = ModifyAttributeRequest {
+        unique_identifier: Some(id.clone()),
+        attribute: Attribute::new(AttributeValue::ActivationDate(DateTime(T0 + 100))),
+    };
+    // Activation Date can only be modified once it exists; add it first.
+    let err = run(&env.kms, &caller, request.clone()).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::IndexOutOfBounds);
+    let add = AddAttributeRequest {
+        unique_identifier: Some(id.clone()),
+        attribute: request.attribute.clone(),
+    };
+    run(&env.kms, &caller, add).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::PreActive);
+    env.clock.advance(100);
+    assert_eq!(state(&env, &caller, &id).await, State::Active);
+    // Once active, the activation date can no longer change.
+    let again = ModifyAttributeRequest {
+        unique_identifier: Some(id.clone()),
+        attribute: Attribute::new(AttributeValue::ActivationDate(DateTime(T0))),
+    };
+    assert_eq!(
+        run(&env.kms, &caller, again).await.unwrap_err().reason(),
+        ResultReason::PermissionDenied
+    );
+}
+
+#[tokio::test]
+async fn locate_finds_by_name_and_never_returns_destroyed_objects() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let a = create(&env, &caller, "alpha").await;
+    let _b = create(&env, &caller, "beta").await;
+    let by_name = |name: &str| LocateRequest {
+        attributes: vec![Attribute::new(AttributeValue::Name(Name {
+            value: name.into(),
+            name_type: NameType::UninterpretedTextString,
+        }))],
+        ..Default::default()
+    };
+    match run(&env.kms, &caller, by_name("alpha")).await.unwrap() {
+        ResponsePayload::Locate(r) => assert_eq!(r.unique_identifiers, std::slice::from_ref(&a)),
+        other => panic!("unexpected {other:?}"),
+    }
+    run(&env.kms, &caller, DestroyRequest::new(&a)).await.unwrap();
+    match run(&env.kms, &caller, by_name("alpha")).await.unwrap() {
+        ResponsePayload::Locate(r) => assert!(r.unique_identifiers.is_empty()),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn iam_denies_by_default_and_domains_are_isolated() {
+    let env = env().await;
+    let owner = root("d1", "acme");
+    let id = create(&env, &owner, "k").await;
+
+    let alice =
+        Caller::new("d1", Door::Kmip, vec!["urn:v1:eu:identity:user:acme/alice".parse().unwrap()]);
+    let get = GetAttributesRequest { unique_identifier: Some(id.clone()), attribute_names: vec![] };
+    assert_eq!(
+        run(&env.kms, &alice, get.clone()).await.unwrap_err().reason(),
+        ResultReason::PermissionDenied
+    );
+
+    let policy = r#"{"id":"p1","name":"read","identities":["urn:v1:eu:identity:user:acme/alice"],
+        "resources":["urn:v1:eu:resource:okms:d1/*"],"allow":["okms:kmip:getAttributes"]}"#;
+    env.store.create_policy("acme", "p1", "read", policy).await.unwrap();
+    run(&env.kms, &alice, get.clone()).await.unwrap();
+    assert_eq!(
+        run(&env.kms, &alice, DestroyRequest::new(&id)).await.unwrap_err().reason(),
+        ResultReason::PermissionDenied
+    );
+
+    // The other tenant's root cannot see d1's object from its own domain.
+    let stranger = root("d2", "other");
+    assert_eq!(
+        run(&env.kms, &stranger, get).await.unwrap_err().reason(),
+        ResultReason::ItemNotFound
+    );
+}
