@@ -11,6 +11,7 @@ mod caller;
 pub mod clock;
 mod error;
 pub mod iam;
+pub mod keys;
 mod kms;
 pub mod lifecycle;
 pub mod object;
