@@ -16,7 +16,9 @@
 //! If the group transaction itself fails (a commit error, a PostgreSQL
 //! serialisation failure or deadlock between nodes), every request of the group
 //! is retried in a transaction of its own, so one request's trouble never fails
-//! another's. Correctness never rests on this task being the only writer: object
+//! another's. A request the database aborted for concurrent work (a deadlock
+//! between PostgreSQL nodes, a serialisation failure) is retried up to three
+//! times before [`crate::Error::Retry`] reaches its caller. Correctness never rests on this task being the only writer: object
 //! updates are compare-and-swap on a version column, and audit appends lock the
 //! chain head row, so several processes (PostgreSQL nodes) can write at once.
 
@@ -145,27 +147,44 @@ async fn process(pool: &AnyPool, backend: Backend, group: &mut Vec<Request>) {
             return;
         }
     }
+    if let [job] = jobs.as_slice() {
+        let res = run_alone(pool, backend, job).await;
+        if let Some(req) = group.pop() {
+            let _ = req.reply.send(res);
+        }
+        return;
+    }
     match run_group(pool, backend, &jobs).await {
         Ok(results) => {
             for (req, res) in group.drain(..).zip(results) {
                 let _ = req.reply.send(res);
             }
         }
-        Err(group_error) => {
-            if group.len() == 1 {
-                if let Some(req) = group.pop() {
-                    let _ = req.reply.send(Err(group_error));
-                }
-                return;
-            }
+        Err(_) => {
             // Retry each request alone so one's failure is not another's.
             for req in group.drain(..) {
-                let res = match run_group(pool, backend, &[&req.job]).await {
-                    Ok(mut r) => r.pop().unwrap_or(Err(Error::Corrupt("no result".into()))),
-                    Err(e) => Err(e),
-                };
+                let res = run_alone(pool, backend, &req.job).await;
                 let _ = req.reply.send(res);
             }
+        }
+    }
+}
+
+/// Attempts per request when the database aborts it for concurrent work.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// Applies one job in a transaction of its own, retrying transient aborts.
+async fn run_alone(pool: &AnyPool, backend: Backend, job: &Job) -> Result<JobOutput> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let res = match run_group(pool, backend, &[job]).await {
+            Ok(mut r) => r.pop().unwrap_or(Err(Error::Corrupt("no result".into()))),
+            Err(e) => Err(e),
+        };
+        match res {
+            Err(Error::Retry(_)) if attempt < MAX_ATTEMPTS => continue,
+            other => return other,
         }
     }
 }
@@ -198,17 +217,27 @@ async fn run_group(
         }
     } else {
         for job in jobs {
-            let mut sp = Connection::begin(&mut *tx).await?;
-            let mut local = head;
-            match exec_job(&mut sp, job, &mut local, now).await {
-                Ok(out) => {
-                    sp.commit().await?;
-                    head = local;
-                    results.push(Ok(out));
-                }
-                Err(e) => {
-                    sp.rollback().await?;
-                    results.push(Err(e));
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let mut sp = Connection::begin(&mut *tx).await?;
+                let mut local = head;
+                match exec_job(&mut sp, job, &mut local, now).await {
+                    Ok(out) => {
+                        sp.commit().await?;
+                        head = local;
+                        results.push(Ok(out));
+                        break;
+                    }
+                    Err(e) => {
+                        sp.rollback().await?;
+                        // A deadlock between nodes aborts only this savepoint: try again.
+                        if matches!(e, Error::Retry(_)) && attempt < MAX_ATTEMPTS {
+                            continue;
+                        }
+                        results.push(Err(e));
+                        break;
+                    }
                 }
             }
         }
