@@ -55,6 +55,11 @@ pub enum Error {
     /// Sealing or unsealing failed: wrong master key, altered ciphertext, or an unusable key source.
     #[error("sealing failure: {0}")]
     Sealing(#[from] crate::seal::SealError),
+    /// The database aborted the transaction because of concurrent work (a
+    /// PostgreSQL deadlock or serialisation failure, or SQLite still locked after
+    /// its busy timeout). Nothing was written; the request can be retried as is.
+    #[error("the database aborted the write because of concurrent work ({0}); retry it")]
+    Retry(String),
     /// The database reported an error.
     #[error("database error: {0}")]
     Database(String),
@@ -74,6 +79,10 @@ impl From<sqlx::Error> for Error {
         match e {
             sqlx::Error::Database(db) => {
                 let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+                // PostgreSQL serialization_failure / deadlock_detected; SQLite BUSY / LOCKED.
+                if matches!(code.as_str(), "40001" | "40P01" | "5" | "6" | "517" | "261") {
+                    return Error::Retry(format!("{} (code {code})", db.message()));
+                }
                 if code.is_empty() {
                     Error::Database(db.message().to_owned())
                 } else {

@@ -28,7 +28,7 @@
 //! let store = open(&url, Arc::new(StaticMasterKey::generate()?)).await?;
 //!
 //! store.create_account("acme", "ACME").await?;
-//! let domain = NewDomain { id: "7b1c…".into(), account_id: "acme".into(),
+//! let domain = NewDomain { id: "7b1c2d3e-0000-4000-8000-000000000001".into(), account_id: "acme".into(),
 //!                          region: "eu-west".into(), name: "prod".into() };
 //! store.create_domain(&domain).await?;
 //! store.insert_object(&domain.id, NewObject {

@@ -342,16 +342,9 @@ impl SqlStore {
             )));
         }
         let domain = &batch.domain_id;
-        let needs_key = batch.changes.iter().any(|c| match c {
-            Change::Insert(o) => o.material.is_some(),
-            Change::Update { update, .. } => matches!(update.material, MaterialChange::Replace(_)),
-            Change::Delete { .. } => false,
-        });
-        let key = if needs_key || !batch.changes.is_empty() {
-            Some(self.domain_key(domain).await?)
-        } else {
-            None
-        };
+        // Loading the domain key also checks that the domain exists.
+        let key =
+            if !batch.changes.is_empty() { Some(self.domain_key(domain).await?) } else { None };
         let seal = |id: &str, m: &Secret| -> Result<Vec<u8>> {
             if m.len() > MAX_MATERIAL_LEN {
                 return Err(Error::Invalid(format!(

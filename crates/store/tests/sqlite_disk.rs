@@ -178,11 +178,9 @@ async fn kill_9_loses_no_acknowledged_write() {
     }
     child.kill().unwrap(); // SIGKILL on Unix
     // Lines already written before the kill were acknowledged too.
-    for line in lines {
-        if let Ok(line) = line {
-            if let Some(id) = line.strip_prefix("ACK ") {
-                acked.push(id.to_owned());
-            }
+    for line in lines.map_while(Result::ok) {
+        if let Some(id) = line.strip_prefix("ACK ") {
+            acked.push(id.to_owned());
         }
     }
     let status = child.wait().unwrap();
