@@ -326,15 +326,15 @@ impl<'a> Ctx<'a> {
     pub fn update(&mut self, object: &ManagedObject, material: MaterialChange) {
         let update = object.to_update(material);
         for change in &mut self.changes {
-            if let Change::Update { id, update: queued, .. } = change {
-                if *id == object.id {
-                    let keep_material = std::mem::take(&mut queued.material);
-                    *queued = update;
-                    if matches!(queued.material, MaterialChange::Keep) {
-                        queued.material = keep_material;
-                    }
-                    return;
+            if let Change::Update { id, update: queued, .. } = change
+                && *id == object.id
+            {
+                let keep_material = std::mem::take(&mut queued.material);
+                *queued = update;
+                if matches!(queued.material, MaterialChange::Keep) {
+                    queued.material = keep_material;
                 }
+                return;
             }
         }
         self.changes.push(Change::Update {

@@ -488,13 +488,13 @@ impl PrivateKeyComponents {
             // CurvePrivateKey ::= OCTET STRING (RFC 8410)
             let seed = <&OctetStringRef>::from_der(inner).map_err(malformed("PKCS#8"))?;
             let comps = Ed25519PrivateComponents::from_seed(seed.as_bytes())?;
-            if let Some(pk) = info.public_key {
-                if pk.as_bytes() != Some(&comps.public[..]) {
-                    return Err(CryptoError::MalformedKey {
-                        format: "PKCS#8",
-                        reason: "the Ed25519 public key does not match the private key",
-                    });
-                }
+            if let Some(pk) = info.public_key
+                && pk.as_bytes() != Some(&comps.public[..])
+            {
+                return Err(CryptoError::MalformedKey {
+                    format: "PKCS#8",
+                    reason: "the Ed25519 public key does not match the private key",
+                });
             }
             Ok(Self::Ed25519(comps))
         } else {

@@ -191,7 +191,7 @@ impl SymmetricAlgorithm {
             if ok.contains(&bits) { Ok(bits / 8) } else { Err(self.bad_len(expected, bits)) }
         };
         let range = |lo: usize, hi: usize, expected: &'static str| {
-            if bits % 8 == 0 && (lo..=hi).contains(&bits) {
+            if bits.is_multiple_of(8) && (lo..=hi).contains(&bits) {
                 Ok(bits / 8)
             } else {
                 Err(self.bad_len(expected, bits))

@@ -179,7 +179,7 @@ fn check_wrap_input(algorithm: KeyWrapAlgorithm, data: &[u8]) -> Result<()> {
                     actual: data.len(),
                 });
             }
-            if data.len() % 8 != 0 {
+            if !data.len().is_multiple_of(8) {
                 return Err(CryptoError::InvalidParameter {
                     name: "key data length",
                     reason: "AES-KW (RFC 3394) wraps a multiple of 8 bytes; use AES-KWP (RFC 5649) for other lengths",
@@ -207,7 +207,7 @@ fn check_unwrap_input(algorithm: KeyWrapAlgorithm, wrapped: &[u8]) -> Result<()>
     if wrapped.len() < min {
         return Err(CryptoError::InputTooShort { what: "wrapped key", min, actual: wrapped.len() });
     }
-    if wrapped.len() % 8 != 0 {
+    if !wrapped.len().is_multiple_of(8) {
         return Err(CryptoError::UnwrapFailed);
     }
     if wrapped.len() > MAX_INPUT + 16 {

@@ -437,7 +437,7 @@ impl AesKey {
         let pad = match padding {
             Padding::Pkcs5 => BLOCK_LEN - plaintext.len() % BLOCK_LEN,
             Padding::None => {
-                if plaintext.len() % BLOCK_LEN != 0 {
+                if !plaintext.len().is_multiple_of(BLOCK_LEN) {
                     return Err(CryptoError::NotBlockAligned {
                         mode,
                         block_len: BLOCK_LEN,
@@ -470,7 +470,7 @@ impl AesKey {
         padding: Padding,
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>> {
-        if ciphertext.len() % BLOCK_LEN != 0 {
+        if !ciphertext.len().is_multiple_of(BLOCK_LEN) {
             return Err(CryptoError::NotBlockAligned {
                 mode,
                 block_len: BLOCK_LEN,

@@ -106,12 +106,11 @@ fn keep(child: &Ttlv, version: Version, rules: FieldRules, list: bool) -> bool {
     if rules.iter().any(|(tag, since)| *tag == child.tag && *since > version) {
         return false;
     }
-    if child.tag == tags::ATTRIBUTE_NAME {
-        if let Value::TextString(name) = &child.value {
-            if spec::attribute(name).is_some_and(|def| def.since() > version) {
-                return false;
-            }
-        }
+    if child.tag == tags::ATTRIBUTE_NAME
+        && let Value::TextString(name) = &child.value
+        && spec::attribute(name).is_some_and(|def| def.since() > version)
+    {
+        return false;
     }
     if child.tag == tags::ATTRIBUTE && !attribute_fits(child, version) {
         return false;

@@ -113,10 +113,10 @@ fn message_version(message: &Ttlv) -> Version {
 fn count_attributes(item: &Ttlv, counts: &mut Counts) {
     if item.tag == tags::ATTRIBUTE {
         counts.attributes += 1;
-        if let Some(Value::TextString(name)) = item.child(tags::ATTRIBUTE_NAME).map(|n| &n.value) {
-            if !keyward_kmip::attributes::AttributeValue::is_typed_name(name) {
-                counts.custom_attributes += 1;
-            }
+        if let Some(Value::TextString(name)) = item.child(tags::ATTRIBUTE_NAME).map(|n| &n.value)
+            && !keyward_kmip::attributes::AttributeValue::is_typed_name(name)
+        {
+            counts.custom_attributes += 1;
         }
     }
     for child in item.children() {

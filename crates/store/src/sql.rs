@@ -189,14 +189,13 @@ pub async fn connect_pool(
 ) -> Result<(Backend, AnyPool)> {
     sqlx::any::install_default_drivers();
     let (backend, any_url) = parse_url(url)?;
-    if backend == Backend::Sqlite {
-        if let Some(parent) = std::path::Path::new(&url["sqlite://".len()..]).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    Error::Invalid(format!("cannot create the directory {}: {e}", parent.display()))
-                })?;
-            }
-        }
+    if backend == Backend::Sqlite
+        && let Some(parent) = std::path::Path::new(&url["sqlite://".len()..]).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Error::Invalid(format!("cannot create the directory {}: {e}", parent.display()))
+        })?;
     }
     let mut opts = AnyPoolOptions::new()
         .max_connections(max_connections.max(2))

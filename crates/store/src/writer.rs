@@ -242,17 +242,14 @@ async fn run_group(
             }
         }
     }
-    if let Some(h) = head {
-        if Some(h.seq) != start_head {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(
-                    i64::try_from(h.seq)
-                        .map_err(|_| Error::Corrupt("audit seq overflow".into()))?,
-                )
-                .bind(h.hash.to_vec())
-                .execute(&mut *tx)
-                .await?;
-        }
+    if let Some(h) = head
+        && Some(h.seq) != start_head
+    {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(i64::try_from(h.seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+            .bind(h.hash.to_vec())
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(results)

@@ -72,8 +72,10 @@ fn parse_header(bytes: &[u8; 8], offset: usize) -> Result<Header, DecodeError> {
         _ => {}
     }
     match item_type {
-        ItemType::Structure if len % 8 != 0 => return Err(bad("must be a multiple of 8")),
-        ItemType::BigInteger if len == 0 || len % 8 != 0 => {
+        ItemType::Structure if !len.is_multiple_of(8) => {
+            return Err(bad("must be a multiple of 8"));
+        }
+        ItemType::BigInteger if len == 0 || !len.is_multiple_of(8) => {
             return Err(bad("must be a non-zero multiple of 8"));
         }
         _ => {}

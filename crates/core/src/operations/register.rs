@@ -22,17 +22,17 @@ pub(crate) async fn register(
     if let Some(block) = request.object.key_block() {
         // The key block's algorithm and length describe the key: they become
         // its attributes unless the client gave them.
-        if let Some(algorithm) = block.cryptographic_algorithm {
-            if object.attributes.get("Cryptographic Algorithm").is_none() {
-                object
-                    .attributes
-                    .push(Attribute::new(AttributeValue::CryptographicAlgorithm(algorithm)));
-            }
+        if let Some(algorithm) = block.cryptographic_algorithm
+            && object.attributes.get("Cryptographic Algorithm").is_none()
+        {
+            object
+                .attributes
+                .push(Attribute::new(AttributeValue::CryptographicAlgorithm(algorithm)));
         }
-        if let Some(length) = block.cryptographic_length {
-            if object.attributes.get("Cryptographic Length").is_none() {
-                object.attributes.push(Attribute::new(AttributeValue::CryptographicLength(length)));
-            }
+        if let Some(length) = block.cryptographic_length
+            && object.attributes.get("Cryptographic Length").is_none()
+        {
+            object.attributes.push(Attribute::new(AttributeValue::CryptographicLength(length)));
         }
     }
     attach_material(&mut object, request.object, false);
