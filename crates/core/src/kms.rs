@@ -7,7 +7,7 @@
 //! the response payload. A refused or failed operation is audited too.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use keyward_crypto::policy::Policy as AlgorithmPolicy;
 use keyward_kmip::enums::Operation;
@@ -53,6 +53,11 @@ pub struct Config {
     pub max_locate_items: u32,
     /// Vendor Identification reported by Query.
     pub vendor: String,
+    /// How many objects (with their unsealed material) to keep in memory; 0
+    /// disables the cache. Only safe when this process is the store's only
+    /// writer (the embedded SQLite store); leave it at 0 for several nodes on
+    /// one PostgreSQL database.
+    pub object_cache: usize,
 }
 
 impl Default for Config {
@@ -61,6 +66,7 @@ impl Default for Config {
             algorithms: AlgorithmPolicy::default(),
             max_locate_items: 1000,
             vendor: "Keyward".to_owned(),
+            object_cache: 0,
         }
     }
 }
@@ -77,13 +83,35 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Config,
     domains: RwLock<HashMap<String, Arc<DomainInfo>>>,
+    objects: Option<ObjectCache>,
+    audit: OnceLock<tokio::sync::mpsc::Sender<AuditMessage>>,
 }
+
+/// What the background audit writer receives.
+enum AuditMessage {
+    Event(AuditEvent),
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Records queued for the background audit writer before senders wait.
+const AUDIT_QUEUE: usize = 16_384;
+
+/// Decoded objects with their material, by (domain, id).
+type ObjectCache = quick_cache::sync::Cache<(String, String), Arc<ManagedObject>>;
 
 impl Kms {
     /// A core on `store`, telling time with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
+        let objects = (config.object_cache > 0).then(|| ObjectCache::new(config.object_cache));
         Self {
-            inner: Arc::new(Inner { store, clock, config, domains: RwLock::new(HashMap::new()) }),
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                config,
+                domains: RwLock::new(HashMap::new()),
+                objects,
+                audit: OnceLock::new(),
+            }),
         }
     }
 
@@ -172,6 +200,24 @@ impl Kms {
             batch.id_placeholder = Some(id);
         }
         Ok(response)
+    }
+
+    /// Waits until every audit record of a completed operation is in the store.
+    pub async fn flush_audit(&self) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        if self.audit_queue().send(AuditMessage::Flush(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// The queue of the background writer of read-only operations' audit
+    /// records, started on first use (inside the caller's runtime).
+    fn audit_queue(&self) -> &tokio::sync::mpsc::Sender<AuditMessage> {
+        self.inner.audit.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::channel(AUDIT_QUEUE);
+            tokio::spawn(audit_writer(self.inner.store.clone(), rx));
+            tx
+        })
     }
 
     async fn authorize(
@@ -301,14 +347,25 @@ impl<'a> Ctx<'a> {
     /// Loads an object of the caller's domain, with its material if asked,
     /// its state settled to the current time.
     pub async fn load(&mut self, id: &str, with_material: bool) -> Result<ManagedObject, Error> {
-        let stored = self
-            .kms
-            .inner
-            .store
-            .get_object(&self.domain.id, id, with_material)
-            .await
-            .map_err(Error::from_store)?;
-        let mut object = ManagedObject::from_stored(stored)?;
+        let cache = self.kms.inner.objects.as_ref();
+        let key = (self.domain.id.clone(), id.to_owned());
+        let mut object = match cache.and_then(|c| c.get(&key)) {
+            Some(cached) => ManagedObject::clone(&cached),
+            None => {
+                let stored = self
+                    .kms
+                    .inner
+                    .store
+                    .get_object(&self.domain.id, id, with_material || cache.is_some())
+                    .await
+                    .map_err(Error::from_store)?;
+                let object = ManagedObject::from_stored(stored)?;
+                if let Some(cache) = cache {
+                    cache.insert(key, Arc::new(object.clone()));
+                }
+                object
+            }
+        };
         if object.settle(self.now) {
             self.update(&object, MaterialChange::Keep);
         }
@@ -351,10 +408,60 @@ impl<'a> Ctx<'a> {
 
     async fn commit(self, operation: Operation, object: Option<&str>) -> Result<(), Error> {
         let event = audit_event(self.caller, self.domain, operation, object, "Success");
+        if self.changes.is_empty() {
+            // A read changes nothing: its audit record is written in the
+            // background, in groups, so that reads cost no commit each.
+            let _ = self.kms.audit_queue().send(AuditMessage::Event(event)).await;
+            return Ok(());
+        }
+        let changed: Vec<String> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Update { id, .. } | Change::Delete { id, .. } => Some(id.clone()),
+                Change::Insert(_) => None,
+            })
+            .collect();
         let mut batch = Batch::new(self.domain.id.clone());
         batch.changes = self.changes;
         batch.audit.push(event);
-        self.kms.inner.store.apply(batch).await.map_err(Error::from_store)?;
-        Ok(())
+        let result = self.kms.inner.store.apply(batch).await.map_err(Error::from_store);
+        // Whatever the outcome, the cached copies of what was written are stale.
+        if let Some(cache) = &self.kms.inner.objects {
+            for id in changed {
+                cache.remove(&(self.domain.id.clone(), id));
+            }
+        }
+        result.map(|_| ())
+    }
+}
+
+/// Writes queued audit records, grouping what has accumulated into one
+/// transaction per domain.
+async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver<AuditMessage>) {
+    let mut buffer = Vec::new();
+    while rx.recv_many(&mut buffer, 1024).await > 0 {
+        let mut events: Vec<AuditEvent> = Vec::new();
+        let mut flushes = Vec::new();
+        for message in buffer.drain(..) {
+            match message {
+                AuditMessage::Event(event) => events.push(event),
+                AuditMessage::Flush(done) => flushes.push(done),
+            }
+        }
+        while !events.is_empty() {
+            let domain = events[0].domain_id.clone().unwrap_or_default();
+            let (same, rest): (Vec<_>, Vec<_>) =
+                events.into_iter().partition(|e| e.domain_id.as_deref().unwrap_or_default() == domain);
+            events = rest;
+            let mut batch = Batch::new(domain);
+            batch.audit = same;
+            if let Err(error) = store.apply(batch).await {
+                tracing::error!(%error, "could not write audit records");
+            }
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
     }
 }

@@ -27,6 +27,10 @@ struct Env {
 }
 
 async fn env() -> Env {
+    env_with(Config::default()).await
+}
+
+async fn env_with(config: Config) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("keyward.db").display());
     let store: Arc<dyn Store> = Arc::new(
@@ -46,7 +50,7 @@ async fn env() -> Env {
             .unwrap();
     }
     let clock = Arc::new(ManualClock::new(T0));
-    let kms = Kms::new(store.clone(), clock.clone(), Config::default());
+    let kms = Kms::new(store.clone(), clock.clone(), config);
     Env { kms, clock, store, _dir: dir }
 }
 
@@ -114,7 +118,15 @@ fn revoke(id: &str, code: RevocationReasonCode) -> RevokeRequest {
 
 #[tokio::test]
 async fn symmetric_key_lifecycle_follows_kmip() {
-    let env = env().await;
+    lifecycle(env().await).await;
+}
+
+#[tokio::test]
+async fn symmetric_key_lifecycle_with_the_object_cache() {
+    lifecycle(env_with(Config { object_cache: 100, ..Config::default() }).await).await;
+}
+
+async fn lifecycle(env: Env) {
     let caller = root("d1", "acme");
     let id = create(&env, &caller, "k1").await;
     assert_eq!(state(&env, &caller, &id).await, State::PreActive);
