@@ -209,31 +209,49 @@ pub fn encode(item: &Ttlv) -> Vec<u8> {
 /// Values longer than `u32::MAX` bytes cannot be expressed in TTLV; callers
 /// build items from bounded inputs, and such a value is a programming error.
 pub fn encode_into(item: &Ttlv, out: &mut Vec<u8>) {
-    let tag = item.tag.0.to_be_bytes();
-    out.extend_from_slice(&tag[1..4]);
-    out.push(item.item_type().code());
-    let len_at = out.len();
-    out.extend_from_slice(&[0; 4]);
+    let [_, t0, t1, t2] = item.tag.0.to_be_bytes();
+    let header_at = out.len();
+    // Header with a zero length, patched below once the value is written.
+    out.extend_from_slice(&[t0, t1, t2, item.item_type().code(), 0, 0, 0, 0]);
     let start = out.len();
-    match &item.value {
+    // Fixed-size values are written with their padding in one go.
+    let len = match &item.value {
         Value::Structure(children) => {
             for child in children {
                 encode_into(child, out);
             }
+            out.len() - start
         }
-        Value::Integer(v) => out.extend_from_slice(&v.to_be_bytes()),
-        Value::Enumeration(v) | Value::Interval(v) => out.extend_from_slice(&v.to_be_bytes()),
+        Value::Integer(v) => put4(out, v.to_be_bytes()),
+        Value::Enumeration(v) | Value::Interval(v) => put4(out, v.to_be_bytes()),
         Value::LongInteger(v) | Value::DateTime(v) | Value::DateTimeExtended(v) => {
-            out.extend_from_slice(&v.to_be_bytes())
+            put8(out, v.to_be_bytes())
         }
-        Value::Boolean(v) => out.extend_from_slice(&u64::from(*v).to_be_bytes()),
-        Value::BigInteger(b) | Value::ByteString(b) => out.extend_from_slice(b),
-        Value::TextString(s) => out.extend_from_slice(s.as_bytes()),
-    }
-    let len = out.len() - start;
+        Value::Boolean(v) => put8(out, u64::from(*v).to_be_bytes()),
+        Value::BigInteger(b) | Value::ByteString(b) => put_padded(out, b),
+        Value::TextString(s) => put_padded(out, s.as_bytes()),
+    };
     let len32 = u32::try_from(len).expect("TTLV value longer than 4 GiB");
-    out[len_at..len_at + 4].copy_from_slice(&len32.to_be_bytes());
-    out.resize(start + padded(len), 0);
+    out[header_at + 4..header_at + HEADER_LEN].copy_from_slice(&len32.to_be_bytes());
+}
+
+/// Writes a 4-byte value and its 4 padding bytes; returns the value length.
+fn put4(out: &mut Vec<u8>, [a, b, c, d]: [u8; 4]) -> usize {
+    out.extend_from_slice(&[a, b, c, d, 0, 0, 0, 0]);
+    4
+}
+
+/// Writes an 8-byte value; returns its length.
+fn put8(out: &mut Vec<u8>, value: [u8; 8]) -> usize {
+    out.extend_from_slice(&value);
+    8
+}
+
+/// Writes a variable-length value and its zero padding; returns the value length.
+fn put_padded(out: &mut Vec<u8>, value: &[u8]) -> usize {
+    out.extend_from_slice(value);
+    out.extend_from_slice(&[0; 8][..padded(value.len()) - value.len()]);
+    value.len()
 }
 
 #[cfg(test)]
