@@ -105,10 +105,11 @@ impl Attributes {
         self.items
     }
 
-    /// The instances of `name` (canonical comparison).
+    /// The instances of `name` (canonical comparison; stored names are
+    /// always canonical, see [`Attributes::push`]).
     pub fn all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Attribute> + 'a {
         let name = canonical_name(name);
-        self.items.iter().filter(move |a| canonical_name(&a.name) == name)
+        self.items.iter().filter(move |a| a.name == name)
     }
 
     /// The value of the instance of `name` with index 0 (or the only one).
@@ -119,16 +120,31 @@ impl Attributes {
     /// Sets a single-instance attribute (server side, no rule check), replacing
     /// any existing value.
     pub fn set(&mut self, value: AttributeValue) {
-        let attribute = Attribute::new(value);
-        let name = canonical_name(&attribute.name);
-        self.items.retain(|a| canonical_name(&a.name) != name);
-        self.items.push(attribute);
+        let mut attribute = Attribute::new(value);
+        attribute.index = Some(0);
+        let mut slots = self.items.iter().enumerate().filter(|(_, a)| a.name == attribute.name);
+        match slots.next().map(|(i, _)| i) {
+            Some(first) => {
+                if slots.next().is_some() {
+                    let name = attribute.name.clone();
+                    let mut seen = 0;
+                    self.items.retain(|a| {
+                        a.name != name || {
+                            seen += 1;
+                            seen == 1
+                        }
+                    });
+                }
+                self.items[first] = attribute;
+            }
+            None => self.items.push(attribute),
+        }
     }
 
     /// Removes every instance of `name` (server side, no rule check).
     pub fn remove_all(&mut self, name: &str) {
         let name = canonical_name(name);
-        self.items.retain(|a| canonical_name(&a.name) != name);
+        self.items.retain(|a| a.name != name);
     }
 
     /// Adds an instance (server side, no rule check): a multi-instance

@@ -451,8 +451,9 @@ async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver
         }
         while !events.is_empty() {
             let domain = events[0].domain_id.clone().unwrap_or_default();
-            let (same, rest): (Vec<_>, Vec<_>) =
-                events.into_iter().partition(|e| e.domain_id.as_deref().unwrap_or_default() == domain);
+            let (same, rest): (Vec<_>, Vec<_>) = events
+                .into_iter()
+                .partition(|e| e.domain_id.as_deref().unwrap_or_default() == domain);
             events = rest;
             let mut batch = Batch::new(domain);
             batch.audit = same;

@@ -16,7 +16,7 @@ use keyward_ttlv::spec::tags;
 use keyward_ttlv::{Limits, Ttlv, Value, binary};
 
 use crate::Error;
-use crate::attributes::{Attributes, canonical_name};
+use crate::attributes::Attributes;
 use crate::lifecycle::{LifecycleDates, LifecycleState};
 
 /// A managed object: identity, state, attributes and (when loaded) its material.
@@ -170,17 +170,47 @@ pub fn index_value(value: &AttributeValue) -> String {
     hex::encode(binary::encode(&value.to_ttlv()))
 }
 
-/// Attributes that are not worth indexing: they change on every write or
-/// are never searched for.
-const NOT_INDEXED: &[&str] = &["Last Change Date", "Digest", "Unique Identifier", "State"];
+/// Whether Locate finds an attribute through the store's index. Dates (which
+/// Locate matches as ranges), flags and server bookkeeping are not indexed:
+/// they are rarely the only criterion, each would cost an index row per
+/// object, and Locate checks them on the candidates the indexed criteria give.
+pub fn is_indexed(name: &str) -> bool {
+    !matches!(
+        name,
+        "Unique Identifier"
+            | "Object Type"
+            | "State"
+            | "Digest"
+            | "Initial Date"
+            | "Activation Date"
+            | "Process Start Date"
+            | "Protect Stop Date"
+            | "Deactivation Date"
+            | "Destroy Date"
+            | "Compromise Occurrence Date"
+            | "Compromise Date"
+            | "Archive Date"
+            | "Last Change Date"
+            | "Original Creation Date"
+            | "Lease Time"
+            | "Revocation Reason"
+            | "Fresh"
+            | "Key Value Present"
+            | "Sensitive"
+            | "Always Sensitive"
+            | "Extractable"
+            | "Never Extractable"
+            | "Random Number Generator"
+    )
+}
 
 fn index_entries(attributes: &Attributes) -> Vec<IndexEntry> {
     attributes
         .iter()
-        .filter(|a| !NOT_INDEXED.contains(&canonical_name(&a.name).as_str()))
+        .filter(|a| is_indexed(&a.name))
         .map(|a| {
             let index = u32::try_from(a.index.unwrap_or(0)).unwrap_or(0);
-            IndexEntry::new(canonical_name(&a.name), index, index_value(&a.value))
+            IndexEntry::new(a.name.clone(), index, index_value(&a.value))
         })
         .collect()
 }

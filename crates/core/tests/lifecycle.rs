@@ -259,3 +259,71 @@ async fn iam_denies_by_default_and_domains_are_isolated() {
         ResultReason::ItemNotFound
     );
 }
+
+#[tokio::test]
+async fn every_operation_is_audited_in_an_intact_chain() {
+    let env = env().await;
+    let caller = root("d1", "acme").with_credential("cred-1");
+    let id = create(&env, &caller, "audited").await;
+    run(
+        &env.kms,
+        &caller,
+        GetRequest { unique_identifier: Some(id.clone()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let stranger =
+        Caller::new("d1", Door::Kmip, vec!["urn:v1:eu:identity:user:acme/eve".parse().unwrap()]);
+    run(&env.kms, &stranger, DestroyRequest::new(&id)).await.unwrap_err();
+    env.kms.flush_audit().await;
+
+    let records = env.store.list_audit(Some("d1"), 0, 100).await.unwrap();
+    let seen: Vec<(String, String, Option<String>)> = records
+        .iter()
+        .map(|r| (r.event.operation.clone(), r.event.result.clone(), r.event.object_id.clone()))
+        .collect();
+    assert!(seen.contains(&("Create".into(), "Success".into(), Some(id.clone()))), "{seen:?}");
+    assert!(seen.contains(&("Get".into(), "Success".into(), Some(id.clone()))), "{seen:?}");
+    assert!(
+        seen.contains(&("Destroy".into(), "PermissionDenied".into(), Some(id.clone()))),
+        "{seen:?}"
+    );
+    let create = records.iter().find(|r| r.event.operation == "Create").unwrap();
+    assert_eq!(create.event.credential_id.as_deref(), Some("cred-1"));
+    assert_eq!(create.event.identities, ["urn:v1:eu:identity:account:acme"]);
+    assert!(matches!(
+        env.store.verify_audit_chain().await.unwrap(),
+        keyward_store::AuditVerification::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn locate_matches_state_at_this_moment_and_date_ranges() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let early = create(&env, &caller, "early").await;
+    env.clock.advance(1000);
+    let late = create(&env, &caller, "late").await;
+    run(&env.kms, &caller, ActivateRequest::new(&late)).await.unwrap();
+    let locate = |attributes: Vec<Attribute>| LocateRequest { attributes, ..Default::default() };
+    let ids = |r: ResponsePayload| match r {
+        ResponsePayload::Locate(r) => r.unique_identifiers,
+        other => panic!("unexpected {other:?}"),
+    };
+    let active = locate(vec![Attribute::new(AttributeValue::State(State::Active))]);
+    assert_eq!(ids(run(&env.kms, &caller, active).await.unwrap()), std::slice::from_ref(&late));
+    let range = locate(vec![
+        Attribute::new(AttributeValue::InitialDate(DateTime(T0 - 10))),
+        Attribute::new(AttributeValue::InitialDate(DateTime(T0 + 10))),
+    ]);
+    assert_eq!(ids(run(&env.kms, &caller, range).await.unwrap()), std::slice::from_ref(&early));
+    let by_type_and_algorithm = locate(vec![
+        Attribute::new(AttributeValue::ObjectType(ObjectType::SymmetricKey)),
+        Attribute::new(AttributeValue::CryptographicAlgorithm(CryptographicAlgorithm::AES)),
+    ]);
+    let mut found = ids(run(&env.kms, &caller, by_type_and_algorithm).await.unwrap());
+    found.sort();
+    let mut both = vec![early, late];
+    both.sort();
+    assert_eq!(found, both);
+}

@@ -1,7 +1,12 @@
 //! Locate (KMIP 1.4 §4.9): objects of the caller's domain matching every
-//! attribute given, served from the store's attribute index.
+//! attribute given.
+//!
+//! Criteria on indexed attributes (see [`crate::object::is_indexed`]) are
+//! answered by the store's index; the others (dates — two instances of one
+//! date attribute give a range —, flags, the State, which moves with time) are
+//! checked on the candidates the index returns.
 
-use keyward_kmip::attributes::AttributeValue;
+use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::enums::{KmipEnum, StorageStatusMask};
 use keyward_kmip::operations::{LocateRequest, LocateResponse};
 use keyward_store::{LocateQuery, Page};
@@ -10,7 +15,7 @@ use crate::Error;
 use crate::attributes::canonical_name;
 use crate::kms::Ctx;
 use crate::lifecycle::LifecycleState;
-use crate::object::index_value;
+use crate::object::{ManagedObject, index_value, is_indexed};
 
 /// States a Locate can return: destroyed objects are never returned.
 const LIVE_STATES: [LifecycleState; 4] = [
@@ -20,15 +25,21 @@ const LIVE_STATES: [LifecycleState; 4] = [
     LifecycleState::Compromised,
 ];
 
+/// The most candidates one Locate examines attribute by attribute.
+const MAX_SCAN: u64 = 100_000;
+
+/// Candidates fetched from the index at a time.
+const SCAN_PAGE: u32 = 1000;
+
 pub(crate) async fn locate(
     ctx: &mut Ctx<'_>,
     request: LocateRequest,
 ) -> Result<LocateResponse, Error> {
-    if let Some(mask) = request.storage_status_mask
-        && mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0
-    {
-        // No object is in archival storage: only on-line objects exist.
-        return Ok(LocateResponse::default());
+    if let Some(mask) = request.storage_status_mask {
+        if mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0 {
+            // No object is in archival storage: only on-line objects exist.
+            return Ok(LocateResponse::default());
+        }
     }
     let max = ctx.kms.config().max_locate_items;
     let limit = match request.maximum_items {
@@ -42,9 +53,13 @@ pub(crate) async fn locate(
         None => 0,
     };
 
-    let mut query = LocateQuery::default();
-    let mut wanted_state = None;
-    for attribute in &request.attributes {
+    let mut query = LocateQuery {
+        states: LIVE_STATES.iter().map(|s| s.to_kmip().to_u32()).collect(),
+        ..LocateQuery::default()
+    };
+    let mut residual: Vec<Attribute> = Vec::new();
+    for mut attribute in request.attributes {
+        attribute.name = canonical_name(&attribute.name);
         match &attribute.value {
             AttributeValue::State(state) => {
                 let state = LifecycleState::from_kmip(*state)
@@ -52,31 +67,87 @@ pub(crate) async fn locate(
                 if state.is_destroyed() {
                     return Ok(LocateResponse::default());
                 }
-                wanted_state = Some(state);
+                residual.push(attribute);
             }
             AttributeValue::ObjectType(t) => query.object_types.push(t.to_u32()),
-            value => query.filters.push((canonical_name(&attribute.name), index_value(value))),
+            value if is_indexed(&attribute.name) => {
+                query.filters.push((attribute.name.clone(), index_value(value)));
+            }
+            _ => residual.push(attribute),
         }
     }
-    query.states = LIVE_STATES.iter().map(|s| s.to_kmip().to_u32()).collect();
 
-    let ids = match wanted_state {
-        None => {
-            query.page = Page { offset: u64::from(offset), limit };
-            ctx.locate(&query).await?
-        }
-        Some(state) => {
-            // States move with time: match on the state at this moment.
-            query.page = Page { offset: 0, limit: max.saturating_add(offset) };
-            let mut matching = Vec::new();
-            for id in ctx.locate(&query).await? {
-                let object = ctx.load(&id, false).await?;
-                if object.state_at(ctx.now) == state {
-                    matching.push(id);
-                }
+    if residual.is_empty() {
+        query.page = Page { offset: u64::from(offset), limit };
+        let ids = ctx.locate(&query).await?;
+        return Ok(LocateResponse { located_items: None, unique_identifiers: ids });
+    }
+    let wanted = offset as usize + limit as usize;
+    let mut matching = Vec::new();
+    let mut scanned = 0u64;
+    while matching.len() < wanted && scanned < MAX_SCAN {
+        query.page = Page { offset: scanned, limit: SCAN_PAGE };
+        let page = ctx.locate(&query).await?;
+        scanned += page.len() as u64;
+        let last_page = page.len() < SCAN_PAGE as usize;
+        for id in page {
+            let object = ctx.load(&id, false).await?;
+            if matches_all(&object, &residual, ctx.now) {
+                matching.push(id);
             }
-            matching.into_iter().skip(offset as usize).take(limit as usize).collect()
         }
-    };
+        if last_page {
+            break;
+        }
+    }
+    let ids = matching.into_iter().skip(offset as usize).take(limit as usize).collect();
     Ok(LocateResponse { located_items: None, unique_identifiers: ids })
+}
+
+/// Whether `object` satisfies every criterion: per attribute name, one of the
+/// object's instances equals one of the values given — or, for a date given
+/// twice, falls within the two dates.
+fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool {
+    let mut names: Vec<&str> = criteria.iter().map(|a| a.name.as_str()).collect();
+    names.dedup();
+    names.iter().all(|name| {
+        let wanted: Vec<&AttributeValue> =
+            criteria.iter().filter(|a| a.name == *name).map(|a| &a.value).collect();
+        if *name == "State" {
+            let state = object.state_at(now).to_kmip();
+            return wanted.iter().any(|v| matches!(v, AttributeValue::State(s) if *s == state));
+        }
+        let have: Vec<&AttributeValue> = object.attributes.all(name).map(|a| &a.value).collect();
+        match (date_of_all(&wanted), wanted.len()) {
+            (Some(range), 2) => {
+                let (low, high) = (range[0].min(range[1]), range[0].max(range[1]));
+                have.iter().any(|v| date_of(v).is_some_and(|d| (low..=high).contains(&d)))
+            }
+            _ => {
+                let wanted: Vec<String> = wanted.iter().map(|v| index_value(v)).collect();
+                have.iter().any(|v| wanted.contains(&index_value(v)))
+            }
+        }
+    })
+}
+
+fn date_of(value: &AttributeValue) -> Option<i64> {
+    match value {
+        AttributeValue::InitialDate(d)
+        | AttributeValue::ActivationDate(d)
+        | AttributeValue::ProcessStartDate(d)
+        | AttributeValue::ProtectStopDate(d)
+        | AttributeValue::DeactivationDate(d)
+        | AttributeValue::DestroyDate(d)
+        | AttributeValue::CompromiseOccurrenceDate(d)
+        | AttributeValue::CompromiseDate(d)
+        | AttributeValue::ArchiveDate(d)
+        | AttributeValue::LastChangeDate(d)
+        | AttributeValue::OriginalCreationDate(d) => Some(d.0),
+        _ => None,
+    }
+}
+
+fn date_of_all(values: &[&AttributeValue]) -> Option<Vec<i64>> {
+    values.iter().map(|v| date_of(v)).collect()
 }
