@@ -35,11 +35,11 @@ pub(crate) async fn locate(
     ctx: &mut Ctx<'_>,
     request: LocateRequest,
 ) -> Result<LocateResponse, Error> {
-    if let Some(mask) = request.storage_status_mask {
-        if mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0 {
-            // No object is in archival storage: only on-line objects exist.
-            return Ok(LocateResponse::default());
-        }
+    if let Some(mask) = request.storage_status_mask
+        && mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0
+    {
+        // No object is in archival storage: only on-line objects exist.
+        return Ok(LocateResponse::default());
     }
     let max = ctx.kms.config().max_locate_items;
     let limit = match request.maximum_items {
