@@ -24,11 +24,13 @@ pub(crate) async fn locate(
     ctx: &mut Ctx<'_>,
     request: LocateRequest,
 ) -> Result<LocateResponse, Error> {
-    if let Some(mask) = request.storage_status_mask {
-        if mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0 {
-            // No object is in archival storage: only on-line objects exist.
-            return Ok(LocateResponse::default());
-        }
+    // Storage Status Mask (default on-line only): archived objects carry an
+    // indexed marker (see `archive`).
+    let mask = request.storage_status_mask.map_or(StorageStatusMask::ON_LINE_STORAGE.0, |m| m.0);
+    let on_line = mask & StorageStatusMask::ON_LINE_STORAGE.0 != 0;
+    let archival = mask & StorageStatusMask::ARCHIVAL_STORAGE.0 != 0;
+    if !on_line && !archival {
+        return Ok(LocateResponse::default());
     }
     let max = ctx.kms.config().max_locate_items;
     let limit = match request.maximum_items {
@@ -59,17 +61,41 @@ pub(crate) async fn locate(
         }
     }
     query.states = LIVE_STATES.iter().map(|s| s.to_kmip().to_u32()).collect();
+    if archival && !on_line {
+        query.filters.push(super::archive::archived_filter());
+    }
+    // On-line only: leave out the archived matches (few), found from the index.
+    let mut excluded = Vec::new();
+    if on_line && !archival {
+        let mut archived = query.clone();
+        archived.filters.push(super::archive::archived_filter());
+        archived.page = Page { offset: 0, limit: max };
+        excluded = ctx.locate(&archived).await?;
+    }
 
     let ids = match wanted_state {
-        None => {
+        None if excluded.is_empty() => {
             query.page = Page { offset: u64::from(offset), limit };
             ctx.locate(&query).await?
+        }
+        None => {
+            let wanted = offset.saturating_add(limit);
+            query.page = Page { offset: 0, limit: wanted.saturating_add(excluded.len() as u32) };
+            let ids = ctx.locate(&query).await?;
+            ids.into_iter()
+                .filter(|id| !excluded.contains(id))
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect()
         }
         Some(state) => {
             // States move with time: match on the state at this moment.
             query.page = Page { offset: 0, limit: max.saturating_add(offset) };
             let mut matching = Vec::new();
             for id in ctx.locate(&query).await? {
+                if excluded.contains(&id) {
+                    continue;
+                }
                 let object = ctx.load(&id, false).await?;
                 if object.state_at(ctx.now) == state {
                     matching.push(id);
