@@ -168,10 +168,10 @@ pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Object,
     let Some(KeyValue::Wrapped(wrapped)) = &block.key_value else {
         return Err(Error::KeyValueNotPresent("the wrapped key has no Key Value".into()));
     };
-    let mut kek = load_wrapping_key(ctx, &info.unique_identifier, Purpose::Process).await?;
-    if kek.object_type == ObjectType::PublicKey {
+    let named = ctx.load(&info.unique_identifier, false).await?;
+    let kek = if named.object_type == ObjectType::PublicKey {
         // An RSA-wrapped key names the public key; its private key unwraps.
-        let private = kek.attributes.all("Link").find_map(|a| match &a.value {
+        let private = named.attributes.all("Link").find_map(|a| match &a.value {
             AttributeValue::Link(l) if l.link_type == LinkType::PrivateKeyLink => {
                 Some(l.linked_object_identifier.clone())
             }
@@ -183,8 +183,10 @@ pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Object,
                 info.unique_identifier
             ))
         })?;
-        kek = load_wrapping_key(ctx, &private, Purpose::Process).await?;
-    }
+        load_wrapping_key(ctx, &private, Purpose::Process).await?
+    } else {
+        load_wrapping_key(ctx, &info.unique_identifier, Purpose::Process).await?
+    };
     let params = info
         .cryptographic_parameters
         .clone()
