@@ -553,6 +553,15 @@ async fn register_refuses_broken_material_and_stores_nothing() {
                 Some(256),
             ),
         }),
+        // Symmetric material without an algorithm, claiming the wrong length.
+        Object::SymmetricKey(SymmetricKey {
+            key_block: KeyBlock::new(
+                KeyFormatType::Raw,
+                KeyMaterial::Bytes(Bytes::new(vec![1; 16])),
+                None,
+                Some(256),
+            ),
+        }),
         // AES material of a length AES does not have.
         raw_aes(vec![1; 20]),
     ] {

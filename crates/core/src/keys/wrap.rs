@@ -260,7 +260,7 @@ async fn load_wrapping_key(
         }
         other => other,
     })?;
-    if key.attributes.get("Archive Date").is_some() {
+    if crate::operations::archive::is_archived(&key) {
         return Err(Error::Archived(id.to_owned()));
     }
     key.state_at(ctx.now).check_use(purpose, &key.dates(), ctx.now)?;

@@ -22,7 +22,9 @@ use crate::object::{ManagedObject, index_value};
 /// The server attribute marking an archived object (value: Boolean true).
 pub(crate) const ARCHIVED: &str = "y-keyward-archived";
 
-/// True if the object is in archival storage.
+/// True if the object is in archival storage. Every use of an object's key
+/// material (Get, Export, wrapping, cryptographic operations) refuses an
+/// archived object with [`Error::Archived`].
 pub(crate) fn is_archived(object: &ManagedObject) -> bool {
     object.attributes.all(ARCHIVED).next().is_some()
 }

@@ -5,7 +5,7 @@
 //! the context; [`crate::Kms::execute`] has already checked IAM and commits the
 //! writes with the audit record.
 
-mod archive;
+pub(crate) mod archive;
 mod attributes;
 mod check;
 mod create;

@@ -86,6 +86,7 @@ pub(crate) fn describe_material(
         }
     }
     let declared = given.or(block.cryptographic_algorithm);
+    let mut from_material = false;
     let facts = if wrap::is_wrapped(material) || block.key_value.is_none() {
         // Nothing to read: keep what the client says.
         KeyFacts {
@@ -105,6 +106,7 @@ pub(crate) fn describe_material(
         // Passwords, seeds: any bytes.
         KeyFacts { algorithm: None, length: None, curve: None, spec: None }
     } else {
+        from_material = true;
         convert::facts(material, declared)?
     };
 
@@ -117,7 +119,7 @@ pub(crate) fn describe_material(
             ),
         ] {
             if let Some(AttributeValue::CryptographicLength(claimed)) = claimed {
-                if *claimed != length && facts.spec.is_some() {
+                if *claimed != length && from_material {
                     return Err(Error::InvalidField(format!(
                         "the {what} ({claimed}) does not match the key material ({length} bits)"
                     )));

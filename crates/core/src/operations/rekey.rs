@@ -31,7 +31,7 @@ use keyward_kmip::operations::{
 use keyward_kmip::{Bytes, DateTime, Interval};
 use keyward_store::MaterialChange;
 
-use super::archive::ARCHIVED;
+use super::archive::{ARCHIVED, is_archived};
 use super::create_key_pair::{PairKind, attach_pair, generate, link, split_templates};
 use super::required_id;
 use super::template::attach_material;
@@ -74,6 +74,9 @@ pub(crate) async fn rekey(
 ) -> Result<ReKeyResponse, Error> {
     let id = required_id(request.unique_identifier)?;
     let mut existing = ctx.load(&id, false).await?;
+    if is_archived(&existing) {
+        return Err(Error::Archived(id));
+    }
     if existing.object_type != ObjectType::SymmetricKey {
         return Err(Error::InvalidField(format!(
             "Re-key replaces symmetric keys; {id} is a {:?} (use Re-key Key Pair)",
@@ -121,6 +124,9 @@ pub(crate) async fn rekey_key_pair(
 ) -> Result<ReKeyKeyPairResponse, Error> {
     let id = required_id(request.private_key_unique_identifier)?;
     let mut old_private = ctx.load(&id, false).await?;
+    if is_archived(&old_private) {
+        return Err(Error::Archived(id));
+    }
     if old_private.object_type != ObjectType::PrivateKey {
         return Err(Error::InvalidField(format!(
             "Re-key Key Pair takes a private key; {id} is a {:?}",
