@@ -3,110 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
+mod common;
 
-use keyward_core::clock::ManualClock;
-use keyward_core::iam::IdentityUrn;
-use keyward_core::{BatchContext, Caller, Config, Door, Error, Kms};
+use common::*;
+use keyward_core::{Caller, Config, Door};
 use keyward_kmip::DateTime;
-use keyward_kmip::attributes::{
-    Attribute, AttributeValue, Name, RevocationReason, TemplateAttribute,
-};
+use keyward_kmip::attributes::{Attribute, AttributeValue, Name, RevocationReason};
 use keyward_kmip::enums::*;
 use keyward_kmip::operations::*;
-use keyward_store::seal::StaticMasterKey;
-use keyward_store::{NewDomain, Store};
-
-const T0: i64 = 1_800_000_000;
-
-struct Env {
-    kms: Kms,
-    clock: Arc<ManualClock>,
-    store: Arc<dyn Store>,
-    _dir: tempfile::TempDir,
-}
-
-async fn env() -> Env {
-    env_with(Config::default()).await
-}
-
-async fn env_with(config: Config) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("keyward.db").display());
-    let store: Arc<dyn Store> = Arc::new(
-        keyward_store::open(&url, Arc::new(StaticMasterKey::generate().unwrap())).await.unwrap(),
-    );
-    store.create_account("acme", "ACME").await.unwrap();
-    store.create_account("other", "Other").await.unwrap();
-    for (id, account) in [("d1", "acme"), ("d2", "other")] {
-        store
-            .create_domain(&NewDomain {
-                id: id.into(),
-                account_id: account.into(),
-                region: "eu-west-rbx".into(),
-                name: id.into(),
-            })
-            .await
-            .unwrap();
-    }
-    let clock = Arc::new(ManualClock::new(T0));
-    let kms = Kms::new(store.clone(), clock.clone(), config);
-    Env { kms, clock, store, _dir: dir }
-}
-
-fn root(domain: &str, account: &str) -> Caller {
-    Caller::new(domain, Door::Kmip, vec![IdentityUrn::account_root("eu", account)])
-}
-
-fn aes_template(name: &str) -> TemplateAttribute {
-    TemplateAttribute {
-        names: vec![],
-        attributes: vec![
-            Attribute::new(AttributeValue::CryptographicAlgorithm(CryptographicAlgorithm::AES)),
-            Attribute::new(AttributeValue::CryptographicLength(256)),
-            Attribute::new(AttributeValue::CryptographicUsageMask(CryptographicUsageMask(
-                CryptographicUsageMask::ENCRYPT.0 | CryptographicUsageMask::DECRYPT.0,
-            ))),
-            Attribute::new(AttributeValue::Name(Name {
-                value: name.into(),
-                name_type: NameType::UninterpretedTextString,
-            })),
-        ],
-    }
-}
-
-async fn run(
-    kms: &Kms,
-    caller: &Caller,
-    request: impl Into<RequestPayload>,
-) -> Result<ResponsePayload, Error> {
-    kms.execute(caller, request.into(), &mut BatchContext::default()).await
-}
-
-async fn create(env: &Env, caller: &Caller, name: &str) -> String {
-    let request = CreateRequest {
-        object_type: ObjectType::SymmetricKey,
-        template_attribute: aes_template(name),
-    };
-    match run(&env.kms, caller, request).await.unwrap() {
-        ResponsePayload::Create(r) => r.unique_identifier,
-        other => panic!("unexpected {other:?}"),
-    }
-}
-
-async fn state(env: &Env, caller: &Caller, id: &str) -> State {
-    let request = GetAttributesRequest {
-        unique_identifier: Some(id.into()),
-        attribute_names: vec!["State".into()],
-    };
-    match run(&env.kms, caller, request).await.unwrap() {
-        ResponsePayload::GetAttributes(r) => match &r.attributes[..] {
-            [Attribute { value: AttributeValue::State(s), .. }] => *s,
-            other => panic!("unexpected {other:?}"),
-        },
-        other => panic!("unexpected {other:?}"),
-    }
-}
 
 fn revoke(id: &str, code: RevocationReasonCode) -> RevokeRequest {
     RevokeRequest {

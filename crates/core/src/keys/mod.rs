@@ -4,6 +4,12 @@
 //! (raw bytes, PKCS#1, PKCS#8, X.509 SPKI, SEC1 ECPrivateKey, transparent
 //! structures) into the engine's key components; [`usable_key`] turns a
 //! stored object into a key ready for cryptographic operations.
+//! [`convert`] produces a key in another Key Format Type and reads what a key
+//! is from its material; [`wrap`] wraps and unwraps keys with other managed
+//! keys (Key Wrapping Specification).
+
+pub mod convert;
+pub mod wrap;
 
 use keyward_crypto::ecdsa::{Curve, EcPrivateKey, EcPublicKey};
 use keyward_crypto::eddsa::{Ed25519PrivateKey, Ed25519PublicKey};

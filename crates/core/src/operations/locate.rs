@@ -35,10 +35,12 @@ pub(crate) async fn locate(
     ctx: &mut Ctx<'_>,
     request: LocateRequest,
 ) -> Result<LocateResponse, Error> {
-    if let Some(mask) = request.storage_status_mask
-        && mask.0 & StorageStatusMask::ON_LINE_STORAGE.0 == 0
-    {
-        // No object is in archival storage: only on-line objects exist.
+    // Storage Status Mask (default on-line only): archived objects carry an
+    // indexed marker (see `archive`).
+    let mask = request.storage_status_mask.map_or(StorageStatusMask::ON_LINE_STORAGE.0, |m| m.0);
+    let on_line = mask & StorageStatusMask::ON_LINE_STORAGE.0 != 0;
+    let archival = mask & StorageStatusMask::ARCHIVAL_STORAGE.0 != 0;
+    if !on_line && !archival {
         return Ok(LocateResponse::default());
     }
     let max = ctx.kms.config().max_locate_items;
@@ -77,7 +79,19 @@ pub(crate) async fn locate(
         }
     }
 
-    if residual.is_empty() {
+    if archival && !on_line {
+        query.filters.push(super::archive::archived_filter());
+    }
+    // On-line only: leave out the archived matches (few), found from the index.
+    let mut excluded = Vec::new();
+    if on_line && !archival {
+        let mut archived = query.clone();
+        archived.filters.push(super::archive::archived_filter());
+        archived.page = Page { offset: 0, limit: max };
+        excluded = ctx.locate(&archived).await?;
+    }
+
+    if residual.is_empty() && excluded.is_empty() {
         query.page = Page { offset: u64::from(offset), limit };
         let ids = ctx.locate(&query).await?;
         return Ok(LocateResponse { located_items: None, unique_identifiers: ids });
@@ -91,6 +105,13 @@ pub(crate) async fn locate(
         scanned += page.len() as u64;
         let last_page = page.len() < SCAN_PAGE as usize;
         for id in page {
+            if excluded.contains(&id) {
+                continue;
+            }
+            if residual.is_empty() {
+                matching.push(id);
+                continue;
+            }
             let object = ctx.load(&id, false).await?;
             if matches_all(&object, &residual, ctx.now) {
                 matching.push(id);

@@ -5,13 +5,18 @@
 //! the context; [`crate::Kms::execute`] has already checked IAM and commits the
 //! writes with the audit record.
 
+pub(crate) mod archive;
 mod attributes;
+mod check;
 mod create;
+mod create_key_pair;
 mod get;
+mod import_export;
 mod lifecycle;
 mod locate;
 mod query;
 mod register;
+mod rekey;
 mod template;
 
 use keyward_kmip::operations::{RequestPayload as Req, ResponsePayload as Resp};
@@ -35,6 +40,14 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>, request: Req) -> Result<Resp, Error> 
         Req::Destroy(r) => lifecycle::destroy(ctx, r).await?.into(),
         Req::Locate(r) => locate::locate(ctx, r).await?.into(),
         Req::Query(r) => query::query(ctx, r)?.into(),
+        Req::CreateKeyPair(r) => create_key_pair::create_key_pair(ctx, r).await?.into(),
+        Req::ReKey(r) => rekey::rekey(ctx, r).await?.into(),
+        Req::ReKeyKeyPair(r) => rekey::rekey_key_pair(ctx, r).await?.into(),
+        Req::Archive(r) => archive::archive(ctx, r).await?.into(),
+        Req::Recover(r) => archive::recover(ctx, r).await?.into(),
+        Req::Check(r) => check::check(ctx, r).await?.into(),
+        Req::Export(r) => import_export::export(ctx, r).await?.into(),
+        Req::Import(r) => import_export::import(ctx, r).await?.into(),
         other => {
             return Err(Error::OperationNotSupported(format!(
                 "{:?} is not supported by this server",
@@ -136,6 +149,9 @@ pub(crate) fn response_id(response: &Resp) -> Option<String> {
         Resp::ReKey(r) => &r.unique_identifier,
         Resp::CreateKeyPair(r) => &r.private_key_unique_identifier,
         Resp::ReKeyKeyPair(r) => &r.private_key_unique_identifier,
+        Resp::Check(r) => &r.unique_identifier,
+        Resp::Export(r) => &r.unique_identifier,
+        Resp::Import(r) => &r.unique_identifier,
         Resp::Locate(r) if r.unique_identifiers.len() == 1 => &r.unique_identifiers[0],
         _ => return None,
     };

@@ -22,6 +22,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::Destroy,
     Operation::Query,
     Operation::DiscoverVersions,
+    Operation::CreateKeyPair,
+    Operation::ReKey,
+    Operation::ReKeyKeyPair,
+    Operation::Archive,
+    Operation::Recover,
+    Operation::Check,
+    Operation::Import,
+    Operation::Export,
 ];
 
 /// The object types the core stores.
