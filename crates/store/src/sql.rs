@@ -209,7 +209,8 @@ pub async fn connect_pool(
             Box::pin(async move {
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                     PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
                 )
                 .await?;
                 Ok(())
