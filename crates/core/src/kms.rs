@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::clock::Clock;
 use crate::iam::{self, Decision, IdentityUrn};
+use crate::key_cache::{self, KeyCache};
 use crate::object::ManagedObject;
 use crate::operations;
 use crate::{Caller, Door, Error};
@@ -77,13 +78,20 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Config,
     domains: RwLock<HashMap<String, Arc<DomainInfo>>>,
+    keys: KeyCache,
 }
 
 impl Kms {
     /// A core on `store`, telling time with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
         Self {
-            inner: Arc::new(Inner { store, clock, config, domains: RwLock::new(HashMap::new()) }),
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                config,
+                domains: RwLock::new(HashMap::new()),
+                keys: KeyCache::new(key_cache::DEFAULT_CAPACITY),
+            }),
         }
     }
 
@@ -95,6 +103,11 @@ impl Kms {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The parsed-key cache.
+    pub(crate) fn key_cache(&self) -> &KeyCache {
+        &self.inner.keys
     }
 
     /// The current time, POSIX seconds.
@@ -351,10 +364,23 @@ impl<'a> Ctx<'a> {
 
     async fn commit(self, operation: Operation, object: Option<&str>) -> Result<(), Error> {
         let event = audit_event(self.caller, self.domain, operation, object, "Success");
+        let changed: Vec<String> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Update { id, .. } | Change::Delete { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
         let mut batch = Batch::new(self.domain.id.clone());
         batch.changes = self.changes;
         batch.audit.push(event);
         self.kms.inner.store.apply(batch).await.map_err(Error::from_store)?;
+        // Parsed keys of changed objects are dropped now rather than at their
+        // next use (by version), so destroyed material does not linger.
+        for id in changed {
+            self.kms.inner.keys.invalidate(&self.domain.id, &id);
+        }
         Ok(())
     }
 }
