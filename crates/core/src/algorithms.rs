@@ -97,7 +97,10 @@ pub fn hash(algorithm: HashingAlgorithm) -> Result<HashAlgorithm, Error> {
 }
 
 /// The hash named by the parameters, or `default`.
-pub fn hash_or(params: &CryptographicParameters, default: HashAlgorithm) -> Result<HashAlgorithm, Error> {
+pub fn hash_or(
+    params: &CryptographicParameters,
+    default: HashAlgorithm,
+) -> Result<HashAlgorithm, Error> {
     params.hashing_algorithm.map_or(Ok(default), hash)
 }
 
@@ -148,8 +151,7 @@ pub fn cipher_mode(params: &CryptographicParameters) -> Result<SymmetricMode, Er
             )));
         }
     };
-    if matches!(mode, SymmetricMode::Gcm { .. } | SymmetricMode::Ctr) && padding != Padding::None
-    {
+    if matches!(mode, SymmetricMode::Gcm { .. } | SymmetricMode::Ctr) && padding != Padding::None {
         return Err(Error::InvalidField(format!("{} takes no padding", mode.name())));
     }
     if params.fixed_field_length.is_some()
@@ -179,7 +181,8 @@ pub fn rsa_encryption(params: &CryptographicParameters) -> Result<RsaEncryptionS
             }
             let oaep = hash_or(params, DEFAULT_HASH)?;
             let mgf1 = params.mask_generator_hashing_algorithm.map_or(Ok(oaep), hash)?;
-            RsaEncryptionScheme::oaep(oaep, mgf1).map_err(|e| Error::FeatureNotSupported(e.to_string()))
+            RsaEncryptionScheme::oaep(oaep, mgf1)
+                .map_err(|e| Error::FeatureNotSupported(e.to_string()))
         }
         PaddingMethod::PKCS1V1_5 => Ok(RsaEncryptionScheme::Pkcs1v15),
         other => Err(Error::FeatureNotSupported(format!(
@@ -221,9 +224,8 @@ pub fn signature(
     params: &CryptographicParameters,
     family: SignerFamily,
 ) -> Result<SignatureKind, Error> {
-    let mismatch = |what: &str| {
-        Err(Error::InvalidField(format!("{what} does not match the key's algorithm")))
-    };
+    let mismatch =
+        |what: &str| Err(Error::InvalidField(format!("{what} does not match the key's algorithm")));
     if let Some(dsa) = params.digital_signature_algorithm {
         let (rsa_pkcs1, hash_alg) = match dsa {
             Dsa::SHA1WithRSAEncryptionPKCS1V1_5 => (Some(true), HashAlgorithm::Sha1),

@@ -7,6 +7,7 @@
 
 mod attributes;
 mod create;
+mod crypto;
 mod get;
 mod lifecycle;
 mod locate;
@@ -35,6 +36,15 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>, request: Req) -> Result<Resp, Error> 
         Req::Destroy(r) => lifecycle::destroy(ctx, r).await?.into(),
         Req::Locate(r) => locate::locate(ctx, r).await?.into(),
         Req::Query(r) => query::query(ctx, r)?.into(),
+        Req::Encrypt(r) => crypto::encrypt(ctx, r).await?.into(),
+        Req::Decrypt(r) => crypto::decrypt(ctx, r).await?.into(),
+        Req::Sign(r) => crypto::sign(ctx, r).await?.into(),
+        Req::SignatureVerify(r) => crypto::signature_verify(ctx, r).await?.into(),
+        Req::Mac(r) => crypto::mac(ctx, r).await?.into(),
+        Req::MacVerify(r) => crypto::mac_verify(ctx, r).await?.into(),
+        Req::Hash(r) => crypto::hash(ctx, r)?.into(),
+        Req::RngRetrieve(r) => crypto::rng_retrieve(r)?.into(),
+        Req::RngSeed(r) => crypto::rng_seed(r)?.into(),
         other => {
             return Err(Error::OperationNotSupported(format!(
                 "{:?} is not supported by this server",

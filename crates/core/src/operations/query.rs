@@ -22,6 +22,15 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::Destroy,
     Operation::Query,
     Operation::DiscoverVersions,
+    Operation::Encrypt,
+    Operation::Decrypt,
+    Operation::Sign,
+    Operation::SignatureVerify,
+    Operation::MAC,
+    Operation::MACVerify,
+    Operation::Hash,
+    Operation::RNGRetrieve,
+    Operation::RNGSeed,
 ];
 
 /// The object types the core stores.
