@@ -1061,3 +1061,373 @@ async fn hash_and_rng() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+async fn get_bytes(env: &Env, caller: &Caller, id: &str) -> (Object, Vec<u8>) {
+    let request = GetRequest { unique_identifier: Some(id.into()), ..Default::default() };
+    match run(&env.kms, caller, request).await.unwrap() {
+        ResponsePayload::Get(r) => {
+            let bytes = match r.object.key_block().unwrap().key_material().unwrap() {
+                KeyMaterial::Bytes(b) => b.as_slice().to_vec(),
+                other => panic!("unexpected {other:?}"),
+            };
+            (r.object, bytes)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn template(attributes: Vec<Attribute>) -> TemplateAttribute {
+    TemplateAttribute::from_attributes(attributes)
+}
+
+fn length(bits: i32) -> Attribute {
+    Attribute::new(AttributeValue::CryptographicLength(bits))
+}
+
+fn algorithm(a: CryptographicAlgorithm) -> Attribute {
+    Attribute::new(AttributeValue::CryptographicAlgorithm(a))
+}
+
+const DERIVE: u32 = 0x200;
+
+#[tokio::test]
+async fn derive_key_pbkdf2_matches_rfc_6070_and_links_both_objects() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let password = Object::SecretData(keyward_kmip::objects::SecretData {
+        secret_data_type: SecretDataType::Password,
+        key_block: KeyBlock::new(
+            KeyFormatType::Opaque,
+            KeyMaterial::Bytes(Bytes::new(b"password".to_vec())),
+            None,
+            None,
+        ),
+    });
+    let base = register(&env, &caller, password, vec![mask(DERIVE), active_since(1)]).await;
+    let pbkdf2 =
+        |iterations: i32, object_type: ObjectType, attrs: Vec<Attribute>| DeriveKeyRequest {
+            object_type,
+            unique_identifiers: vec![base.clone()],
+            derivation_method: DerivationMethod::PBKDF2,
+            derivation_parameters: DerivationParameters {
+                cryptographic_parameters: Some(CryptographicParameters {
+                    hashing_algorithm: Some(HashingAlgorithm::SHA1),
+                    ..Default::default()
+                }),
+                salt: Some(Bytes::new(b"salt".to_vec())),
+                iteration_count: Some(iterations),
+                ..Default::default()
+            },
+            template_attribute: template(attrs),
+        };
+    for (iterations, expected) in [
+        (1, "0c60c80f961f0e71f3a9b524af6012062fe037a6"),
+        (2, "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"),
+    ] {
+        let id = match run(
+            &env.kms,
+            &caller,
+            pbkdf2(iterations, ObjectType::SecretData, vec![length(160)]),
+        )
+        .await
+        .unwrap()
+        {
+            ResponsePayload::DeriveKey(r) => r.unique_identifier,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(get_bytes(&env, &caller, &id).await.1, h(expected));
+        let links = GetAttributesRequest {
+            unique_identifier: Some(id.clone()),
+            attribute_names: vec!["Link".into()],
+        };
+        match run(&env.kms, &caller, links).await.unwrap() {
+            ResponsePayload::GetAttributes(r) => assert!(r.attributes.iter().any(|a| matches!(&a.value,
+                AttributeValue::Link(l) if l.link_type == LinkType::DerivationBaseObjectLink && l.linked_object_identifier == base))),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // An AES key derived and then used.
+    let request = pbkdf2(
+        1000,
+        ObjectType::SymmetricKey,
+        vec![length(256), algorithm(CryptographicAlgorithm::AES), mask(ENC_DEC), active_since(0)],
+    );
+    let aes = match run(&env.kms, &caller, request).await.unwrap() {
+        ResponsePayload::DeriveKey(r) => r.unique_identifier,
+        other => panic!("unexpected {other:?}"),
+    };
+    let out = encrypt(&env, &caller, encrypt_request(&aes, None, b"derived")).await.unwrap();
+    assert!(out.data.is_some());
+    // A Symmetric Key needs an algorithm; the base needs the Derive Key bit.
+    assert_eq!(
+        reason(
+            run(&env.kms, &caller, pbkdf2(1, ObjectType::SymmetricKey, vec![length(128)])).await
+        ),
+        ResultReason::MissingData
+    );
+    let no_derive = aes_key(&env, &caller, KEY_0123, ENC_DEC, vec![]).await;
+    let mut request = pbkdf2(1, ObjectType::SecretData, vec![length(128)]);
+    request.unique_identifiers = vec![no_derive];
+    assert_eq!(reason(run(&env.kms, &caller, request).await), ResultReason::PermissionDenied);
+}
+
+#[tokio::test]
+async fn derive_key_hmac_sp800_108_and_hkdf() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let base = aes_key(&env, &caller, KEY_0123, DERIVE, vec![]).await;
+    let derive = |method: DerivationMethod, salt: Option<&[u8]>| DeriveKeyRequest {
+        object_type: ObjectType::SecretData,
+        unique_identifiers: vec![base.clone()],
+        derivation_method: method,
+        derivation_parameters: DerivationParameters {
+            derivation_data: Some(Bytes::new(b"context".to_vec())),
+            salt: salt.map(|s| Bytes::new(s.to_vec())),
+            ..Default::default()
+        },
+        template_attribute: template(vec![length(256)]),
+    };
+    let mut outputs = Vec::new();
+    for (method, salt) in [
+        (DerivationMethod::HMAC, None),
+        (DerivationMethod::NIST800_108C, None),
+        (DerivationMethod::Extension(0x8000_0001), Some(&b"salt"[..])),
+    ] {
+        let id = match run(&env.kms, &caller, derive(method, salt)).await.unwrap() {
+            ResponsePayload::DeriveKey(r) => r.unique_identifier,
+            other => panic!("unexpected {other:?}"),
+        };
+        outputs.push(get_bytes(&env, &caller, &id).await.1);
+    }
+    let key = h(KEY_0123);
+    assert_eq!(
+        outputs[0],
+        keyward_crypto::mac::mac(keyward_crypto::mac::MacAlgorithm::HmacSha256, &key, b"context")
+            .unwrap()
+    );
+    assert_eq!(
+        outputs[1],
+        keyward_crypto::kdf::sp800_108_counter_hmac(
+            keyward_crypto::kdf::KbkdfHash::Sha256,
+            &key,
+            b"context",
+            32
+        )
+        .unwrap()
+        .to_vec()
+    );
+    assert_eq!(
+        outputs[2],
+        keyward_crypto::kdf::hkdf(
+            keyward_crypto::kdf::HkdfHash::Sha256,
+            &key,
+            Some(b"salt"),
+            b"context",
+            32
+        )
+        .unwrap()
+        .to_vec()
+    );
+    assert_eq!(
+        reason(run(&env.kms, &caller, derive(DerivationMethod::ENCRYPT, None)).await),
+        ResultReason::FeatureNotSupported
+    );
+}
+
+async fn split(
+    env: &Env,
+    caller: &Caller,
+    request: CreateSplitKeyRequest,
+) -> Result<Vec<String>, Error> {
+    match run(&env.kms, caller, request).await? {
+        ResponsePayload::CreateSplitKey(r) => Ok(r.unique_identifiers),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn join(env: &Env, caller: &Caller, parts: &[String]) -> Result<String, Error> {
+    let request = JoinSplitKeyRequest {
+        object_type: ObjectType::SymmetricKey,
+        unique_identifiers: parts.to_vec(),
+        secret_data_type: None,
+        template_attribute: None,
+    };
+    match run(&env.kms, caller, request).await? {
+        ResponsePayload::JoinSplitKey(r) => Ok(r.unique_identifier),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn split_request(
+    id: Option<&str>,
+    parts: i32,
+    threshold: i32,
+    method: SplitKeyMethod,
+    attrs: Vec<Attribute>,
+) -> CreateSplitKeyRequest {
+    CreateSplitKeyRequest {
+        object_type: ObjectType::SymmetricKey,
+        unique_identifier: id.map(str::to_owned),
+        split_key_parts: parts,
+        split_key_threshold: threshold,
+        split_key_method: method,
+        prime_field_size: None,
+        template_attribute: template(attrs),
+    }
+}
+
+#[tokio::test]
+async fn split_then_join_gives_back_the_key() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let original = h("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    let id = register(
+        &env,
+        &caller,
+        symmetric(&original, CryptographicAlgorithm::AES),
+        vec![mask(ENC_DEC)],
+    )
+    .await;
+
+    // Shamir 3 of 5: any three parts rebuild it; two do not.
+    let parts = split(
+        &env,
+        &caller,
+        split_request(Some(&id), 5, 3, SplitKeyMethod::PolynomialSharingGF2_8, vec![]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.len(), 5);
+    let (object, share) = get_bytes(&env, &caller, &parts[0]).await;
+    match object {
+        Object::SplitKey(p) => {
+            assert_eq!(
+                (p.split_key_parts, p.split_key_threshold, p.key_part_identifier),
+                (5, 3, 1)
+            );
+            assert_eq!(p.key_block.cryptographic_algorithm, Some(CryptographicAlgorithm::AES));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_ne!(share, original);
+    for subset in
+        [&parts[..3], &parts[2..], &[parts[0].clone(), parts[2].clone(), parts[4].clone()][..]]
+    {
+        let joined = join(&env, &caller, subset).await.unwrap();
+        let (object, bytes) = get_bytes(&env, &caller, &joined).await;
+        assert_eq!(bytes, original);
+        assert_eq!(
+            object.key_block().unwrap().cryptographic_algorithm,
+            Some(CryptographicAlgorithm::AES)
+        );
+    }
+    assert_eq!(reason(join(&env, &caller, &parts[..2]).await), ResultReason::InvalidField);
+    let twice = [parts[0].clone(), parts[0].clone(), parts[1].clone()];
+    assert_eq!(reason(join(&env, &caller, &twice).await), ResultReason::InvalidField);
+
+    // XOR: every part is needed.
+    let parts = split(&env, &caller, split_request(Some(&id), 3, 3, SplitKeyMethod::XOR, vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        get_bytes(&env, &caller, &join(&env, &caller, &parts).await.unwrap()).await.1,
+        original
+    );
+    assert_eq!(
+        reason(
+            split(&env, &caller, split_request(Some(&id), 3, 2, SplitKeyMethod::XOR, vec![])).await
+        ),
+        ResultReason::InvalidField
+    );
+
+    // A new key split at once, never stored whole.
+    let parts = split(
+        &env,
+        &caller,
+        split_request(
+            None,
+            3,
+            2,
+            SplitKeyMethod::PolynomialSharingGF2_8,
+            vec![algorithm(CryptographicAlgorithm::AES), length(128)],
+        ),
+    )
+    .await
+    .unwrap();
+    let joined = join(&env, &caller, &parts[1..]).await.unwrap();
+    assert_eq!(get_bytes(&env, &caller, &joined).await.1.len(), 16);
+
+    // A non-extractable key is not split.
+    let locked = register(
+        &env,
+        &caller,
+        symmetric(&original, CryptographicAlgorithm::AES),
+        vec![mask(ENC_DEC), Attribute::new(AttributeValue::Extractable(false))],
+    )
+    .await;
+    assert_eq!(
+        reason(
+            split(&env, &caller, split_request(Some(&locked), 3, 2, SplitKeyMethod::XOR, vec![]))
+                .await
+        ),
+        ResultReason::InvalidField
+    );
+    assert_eq!(
+        reason(
+            split(
+                &env,
+                &caller,
+                split_request(Some(&locked), 3, 2, SplitKeyMethod::PolynomialSharingGF2_8, vec![])
+            )
+            .await
+        ),
+        ResultReason::NotExtractable
+    );
+}
+
+#[tokio::test]
+async fn obtain_lease_and_get_usage_allocation() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let limits = UsageLimits { total: 10, count: None, unit: UsageLimitsUnit::Object };
+    let id = aes_key(
+        &env,
+        &caller,
+        KEY_0123,
+        ENC_DEC,
+        vec![Attribute::new(AttributeValue::UsageLimits(limits))],
+    )
+    .await;
+    match run(&env.kms, &caller, ObtainLeaseRequest { unique_identifier: Some(id.clone()) })
+        .await
+        .unwrap()
+    {
+        ResponsePayload::ObtainLease(r) => {
+            assert_eq!(r.lease_time.0, keyward_core::usage::DEFAULT_LEASE_SECONDS)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let allocate = |n: i64| GetUsageAllocationRequest {
+        unique_identifier: Some(id.clone()),
+        usage_limits_count: n,
+    };
+    run(&env.kms, &caller, allocate(9)).await.unwrap();
+    assert_eq!(reason(run(&env.kms, &caller, allocate(2)).await), ResultReason::PermissionDenied);
+    encrypt(&env, &caller, encrypt_request(&id, None, b"last use")).await.unwrap();
+    assert_eq!(
+        reason(encrypt(&env, &caller, encrypt_request(&id, None, b"one too many")).await),
+        ResultReason::PermissionDenied
+    );
+    // A Pre-Active object cannot be leased.
+    let pre = register(
+        &env,
+        &caller,
+        symmetric(&h(KEY_0123), CryptographicAlgorithm::AES),
+        vec![mask(ENC_DEC)],
+    )
+    .await;
+    assert_eq!(
+        reason(run(&env.kms, &caller, ObtainLeaseRequest { unique_identifier: Some(pre) }).await),
+        ResultReason::PermissionDenied
+    );
+}

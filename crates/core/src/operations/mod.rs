@@ -8,11 +8,14 @@
 mod attributes;
 mod create;
 mod crypto;
+mod derive;
 mod get;
+mod lease;
 mod lifecycle;
 mod locate;
 mod query;
 mod register;
+mod split;
 mod template;
 
 use keyward_kmip::operations::{RequestPayload as Req, ResponsePayload as Resp};
@@ -45,6 +48,11 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>, request: Req) -> Result<Resp, Error> 
         Req::Hash(r) => crypto::hash(ctx, r)?.into(),
         Req::RngRetrieve(r) => crypto::rng_retrieve(r)?.into(),
         Req::RngSeed(r) => crypto::rng_seed(r)?.into(),
+        Req::DeriveKey(r) => derive::derive_key(ctx, r).await?.into(),
+        Req::CreateSplitKey(r) => split::create_split_key(ctx, r).await?.into(),
+        Req::JoinSplitKey(r) => split::join_split_key(ctx, r).await?.into(),
+        Req::ObtainLease(r) => lease::obtain_lease(ctx, r).await?.into(),
+        Req::GetUsageAllocation(r) => lease::get_usage_allocation(ctx, r).await?.into(),
         other => {
             return Err(Error::OperationNotSupported(format!(
                 "{:?} is not supported by this server",
@@ -82,8 +90,7 @@ macro_rules! with_unique_identifier {
             SignatureVerify,
             Mac,
             MacVerify,
-            Export,
-            CreateSplitKey
+            Export
         )
     };
 }
@@ -95,6 +102,13 @@ pub(crate) fn resolve_placeholder(request: &mut Req, batch: &BatchContext) -> Re
             match request {
                 $( Req::$variant(r) => fill_one(&mut r.unique_identifier, batch), )*
                 Req::ReKeyKeyPair(r) => fill_one(&mut r.private_key_unique_identifier, batch),
+                // Without an identifier (and no placeholder), Create Split Key makes a new key.
+                Req::CreateSplitKey(r) => {
+                    if r.unique_identifier.is_none() {
+                        r.unique_identifier = batch.id_placeholder.clone();
+                    }
+                    Ok(())
+                }
                 _ => Ok(()),
             }
         };
@@ -120,6 +134,7 @@ pub(crate) fn target(request: &Req) -> Option<&str> {
             match request {
                 $( Req::$variant(r) => r.unique_identifier.as_deref(), )*
                 Req::ReKeyKeyPair(r) => r.private_key_unique_identifier.as_deref(),
+                Req::CreateSplitKey(r) => r.unique_identifier.as_deref(),
                 _ => None,
             }
         };
@@ -144,6 +159,8 @@ pub(crate) fn response_id(response: &Resp) -> Option<String> {
         Resp::Archive(r) => &r.unique_identifier,
         Resp::Recover(r) => &r.unique_identifier,
         Resp::ReKey(r) => &r.unique_identifier,
+        Resp::DeriveKey(r) => &r.unique_identifier,
+        Resp::JoinSplitKey(r) => &r.unique_identifier,
         Resp::CreateKeyPair(r) => &r.private_key_unique_identifier,
         Resp::ReKeyKeyPair(r) => &r.private_key_unique_identifier,
         Resp::Locate(r) if r.unique_identifiers.len() == 1 => &r.unique_identifiers[0],

@@ -31,6 +31,11 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::Hash,
     Operation::RNGRetrieve,
     Operation::RNGSeed,
+    Operation::DeriveKey,
+    Operation::CreateSplitKey,
+    Operation::JoinSplitKey,
+    Operation::ObtainLease,
+    Operation::GetUsageAllocation,
 ];
 
 /// The object types the core stores.
