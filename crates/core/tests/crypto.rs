@@ -1431,3 +1431,56 @@ async fn obtain_lease_and_get_usage_allocation() {
         ResultReason::PermissionDenied
     );
 }
+
+/// Measures a KMIP RSA-2048 PSS Sign through `Kms::execute` (SQLite store,
+/// audit record committed per operation) against the engine's raw sign.
+/// Run with `cargo test --release -p keyward-core --test crypto -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "timing; run in release"]
+async fn rsa_sign_overhead_against_raw_aws_lc() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let key = RsaPrivateKey::generate(RsaBits::B2048).unwrap();
+    let id = register(
+        &env,
+        &caller,
+        private(KeyFormatType::PKCS1, &key.to_pkcs1().unwrap(), CryptographicAlgorithm::RSA, 2048),
+        vec![mask(SIGN), active_since(1)],
+    )
+    .await;
+    let n = 300;
+    let scheme =
+        keyward_crypto::rsa::RsaSignatureScheme::Pss(keyward_crypto::rsa::SignatureHash::Sha256);
+    for _ in 0..20 {
+        sign(&env, &caller, sign_request(&id, None, b"warm up")).await.unwrap();
+    }
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        key.sign(scheme, b"message").unwrap();
+    }
+    let raw = start.elapsed() / n;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        sign(&env, &caller, sign_request(&id, None, b"message")).await.unwrap();
+    }
+    let kmip = start.elapsed() / n;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        run(&env.kms, &caller, RngRetrieveRequest { data_length: 16 }).await.unwrap();
+    }
+    let keyless = start.elapsed() / n;
+    println!("a keyless operation (RNG Retrieve, audit commit only): {keyless:?}");
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let request = GetAttributesRequest {
+            unique_identifier: Some(id.clone()),
+            attribute_names: vec!["State".into()],
+        };
+        run(&env.kms, &caller, request).await.unwrap();
+    }
+    println!("Get Attributes (one object read + audit commit): {:?}", start.elapsed() / n);
+    println!(
+        "RSA-2048 PSS sign: raw {raw:?}, through Kms::execute {kmip:?} ({:.0}% overhead)",
+        (kmip.as_secs_f64() / raw.as_secs_f64() - 1.0) * 100.0
+    );
+}

@@ -8,6 +8,10 @@
 //! Cryptographic Parameters attribute, else the defaults listed in
 //! [`crate::algorithms`].
 //!
+//! IVs: a client IV/Counter/Nonce is used as given and not echoed; without
+//! one (or with Random IV) the server draws a random IV (96 bits for GCM, 128
+//! for CBC and CTR) and returns it. ECB takes none.
+//!
 //! Result Reasons follow the OASIS 1.4 test cases: a missing IV (or GCM tag)
 //! on Decrypt is Invalid Message (CS-BC-M-11..13); a GCM tag length outside
 //! 12–16 bytes is General Failure (CS-BC-M-GCM-1); a tag, padding or RSA

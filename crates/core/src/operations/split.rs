@@ -253,11 +253,8 @@ pub(crate) async fn join_split_key(
     .map_err(engine_error)?;
     let bits = i32::try_from(secret.len() * 8)
         .map_err(|_| Error::InvalidField("the joined key is too long".into()))?;
-    let mut object = new_object(
-        ctx,
-        object_type,
-        [request.template_attribute.unwrap_or_default()],
-    )?;
+    let mut object =
+        new_object(ctx, object_type, [request.template_attribute.unwrap_or_default()])?;
     let algorithm = template_part.key_block.cryptographic_algorithm.or(
         match object.attributes.get("Cryptographic Algorithm") {
             Some(AttributeValue::CryptographicAlgorithm(a)) => Some(*a),
