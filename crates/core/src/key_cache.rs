@@ -15,9 +15,9 @@
 //!   key does not linger here until eviction. (Another server node sharing a
 //!   PostgreSQL store only drops its entry at its next lookup, by version.)
 //! - **Bounded**: at most `capacity` entries. When full, a second-chance
-//!   (CLOCK) sweep evicts every entry not used since the previous sweep, or
-//!   half of them if all were; amortised O(1) per insert, no per-hit
-//!   bookkeeping beyond one relaxed atomic store.
+//!   (CLOCK) sweep evicts every entry not hit since it was inserted or since
+//!   the previous sweep, or half of them if all were; amortised O(1) per
+//!   insert, no per-hit bookkeeping beyond one relaxed atomic store.
 //! - **Secrets**: entries hold the engine's key types, which wipe themselves
 //!   when dropped; `Debug` never shows material.
 //! - **Per domain**: entries are grouped by domain, so lookups borrow the ids
@@ -126,7 +126,9 @@ impl KeyCache {
         if domains.len >= self.capacity {
             domains.sweep();
         }
-        let entry = Entry { version, key: key.clone(), used: AtomicBool::new(true) };
+        // A new entry earns its second chance by a hit: keys used once (a scan
+        // over many objects) are the first to go.
+        let entry = Entry { version, key: key.clone(), used: AtomicBool::new(false) };
         let previous =
             domains.by_domain.entry(domain.to_owned()).or_default().insert(id.to_owned(), entry);
         if previous.is_none() {
@@ -229,8 +231,9 @@ mod tests {
         for i in 0..4u8 {
             cache.insert("d", &i.to_string(), 1, key(i));
         }
-        // A first sweep clears every mark; touch "0" afterwards so it is kept.
+        // Nothing was hit: the first sweep empties the cache.
         cache.insert("d", "4", 1, key(4));
+        assert_eq!(cache.len(), 1);
         assert!(cache.len() <= 4);
         cache.insert("d", "0", 1, key(0));
         for i in 5..20u8 {
