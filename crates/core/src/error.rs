@@ -62,6 +62,15 @@ pub enum Error {
     /// The storage layer failed; the message carries no secret.
     #[error("storage failure: {0}")]
     Store(String),
+    /// The request is malformed for the operation (e.g. an IV the mode needs
+    /// is missing), as the KMIP test cases report it.
+    #[error("invalid message: {0}")]
+    InvalidMessage(String),
+    /// The operation failed for a reason KMIP has no better code for (e.g.
+    /// an authentication tag length the mode does not allow, which the OASIS
+    /// test cases expect as General Failure).
+    #[error("general failure: {0}")]
+    General(String),
     /// A concurrent writer changed an object between read and write; the
     /// operation is retried.
     #[error("concurrent change: {0}")]
@@ -113,7 +122,10 @@ impl Error {
             Error::NotExtractable(_) => ResultReason::NotExtractable,
             Error::KeyValueNotPresent(_) => ResultReason::KeyValueNotPresent,
             Error::Crypto(_) => ResultReason::CryptographicFailure,
-            Error::Store(_) | Error::Conflict(_) => ResultReason::GeneralFailure,
+            Error::InvalidMessage(_) => ResultReason::InvalidMessage,
+            Error::Store(_) | Error::Conflict(_) | Error::General(_) => {
+                ResultReason::GeneralFailure
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::clock::Clock;
 use crate::iam::{self, Decision, IdentityUrn};
+use crate::key_cache::{self, KeyCache};
 use crate::object::ManagedObject;
 use crate::operations;
 use crate::{Caller, Door, Error};
@@ -85,6 +86,7 @@ struct Inner {
     domains: RwLock<HashMap<String, Arc<DomainInfo>>>,
     objects: Option<ObjectCache>,
     audit: OnceLock<tokio::sync::mpsc::Sender<AuditMessage>>,
+    keys: KeyCache,
 }
 
 /// What the background audit writer receives.
@@ -111,6 +113,7 @@ impl Kms {
                 domains: RwLock::new(HashMap::new()),
                 objects,
                 audit: OnceLock::new(),
+                keys: KeyCache::new(key_cache::DEFAULT_CAPACITY),
             }),
         }
     }
@@ -123,6 +126,11 @@ impl Kms {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The parsed-key cache.
+    pub(crate) fn key_cache(&self) -> &KeyCache {
+        &self.inner.keys
     }
 
     /// The current time, POSIX seconds.
@@ -419,7 +427,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter_map(|c| match c {
                 Change::Update { id, .. } | Change::Delete { id, .. } => Some(id.clone()),
-                Change::Insert(_) => None,
+                _ => None,
             })
             .collect();
         let mut batch = Batch::new(self.domain.id.clone());
@@ -427,10 +435,11 @@ impl<'a> Ctx<'a> {
         batch.audit.push(event);
         let result = self.kms.inner.store.apply(batch).await.map_err(Error::from_store);
         // Whatever the outcome, the cached copies of what was written are stale.
-        if let Some(cache) = &self.kms.inner.objects {
-            for id in changed {
-                cache.remove(&(self.domain.id.clone(), id));
+        for id in changed {
+            if let Some(cache) = &self.kms.inner.objects {
+                cache.remove(&(self.domain.id.clone(), id.clone()));
             }
+            self.kms.inner.keys.invalidate(&self.domain.id, &id);
         }
         result.map(|_| ())
     }

@@ -11,11 +11,13 @@ mod caller;
 pub mod clock;
 mod error;
 pub mod iam;
+pub mod key_cache;
 pub mod keys;
 mod kms;
 pub mod lifecycle;
 pub mod object;
 mod operations;
+pub mod usage;
 
 pub use caller::{Caller, Door};
 pub use error::Error;

@@ -158,6 +158,52 @@ impl RsaSignatureScheme {
     }
 }
 
+/// The salt length of an RSASSA-PSS signature ([`RsaSignatureScheme::Pss`]
+/// uses [`PssSalt::Digest`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PssSalt {
+    /// As long as the hash (the FIPS 186-5 choice).
+    Digest,
+    /// The longest the key allows, emLen − hLen − 2 (OpenSSL's default when signing).
+    Max,
+    /// Exactly this many bytes.
+    Bytes(u16),
+}
+
+type PssAlgorithms = (&'static sig::RsaSignatureEncoding, &'static sig::RsaParameters);
+
+/// AWS-LC's signing and verification algorithms for PSS with `hash` and
+/// `salt`. They must be `'static`; the non-default ones are built once per
+/// (hash, salt) pair and kept (at most 3 × 65,537 small values, in practice a
+/// handful).
+fn pss_algorithms(hash: SignatureHash, salt: PssSalt) -> PssAlgorithms {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+
+    use aws_lc_rs::signature::RsaPssSaltLength;
+
+    let (encoding, params) = match hash {
+        SignatureHash::Sha256 => (sig::RSA_PSS_SHA256, sig::RSA_PSS_2048_8192_SHA256),
+        SignatureHash::Sha384 => (sig::RSA_PSS_SHA384, sig::RSA_PSS_2048_8192_SHA384),
+        SignatureHash::Sha512 => (sig::RSA_PSS_SHA512, sig::RSA_PSS_2048_8192_SHA512),
+    };
+    let length = match salt {
+        PssSalt::Digest => RsaPssSaltLength::Digest,
+        PssSalt::Max => RsaPssSaltLength::Max,
+        PssSalt::Bytes(n) => RsaPssSaltLength::Custom(n),
+    };
+    static KEPT: OnceLock<Mutex<HashMap<(SignatureHash, PssSalt), PssAlgorithms>>> =
+        OnceLock::new();
+    let mut kept =
+        KEPT.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+    *kept.entry((hash, salt)).or_insert_with(|| {
+        (
+            Box::leak(Box::new(encoding.with_pss_salt_length(length))),
+            Box::leak(Box::new(params.with_pss_salt_length(length))),
+        )
+    })
+}
+
 /// An RSA encryption scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RsaEncryptionScheme {
@@ -335,6 +381,27 @@ impl RsaPrivateKey {
         Ok(out)
     }
 
+    /// Signs `message` (or, with `prehashed`, the digest of it) with
+    /// RSASSA-PSS and the given salt length.
+    pub fn sign_pss(
+        &self,
+        hash: SignatureHash,
+        salt: PssSalt,
+        message: &[u8],
+        prehashed: bool,
+    ) -> Result<Vec<u8>> {
+        let (encoding, _) = pss_algorithms(hash, salt);
+        let mut out = vec![0u8; self.signing.public_modulus_len()];
+        if prehashed {
+            let d = import_digest(hash.hash(), message)?;
+            self.signing.sign_digest(encoding, &d, &mut out)
+        } else {
+            self.signing.sign(encoding, &SystemRandom::new(), message, &mut out)
+        }
+        .map_err(|_| CryptoError::Internal("RSA-PSS signing"))?;
+        Ok(out)
+    }
+
     /// Decrypts `ciphertext` (exactly the modulus length).
     pub fn decrypt(
         &self,
@@ -482,6 +549,26 @@ impl RsaPublicKey {
         sig::UnparsedPublicKey::new(scheme.verification(), &self.pkcs1)
             .verify(message, signature)
             .map_err(|_| CryptoError::InvalidSignature)
+    }
+
+    /// Verifies an RSASSA-PSS signature over `message` (or, with `prehashed`,
+    /// its digest) made with the given salt length.
+    pub fn verify_pss(
+        &self,
+        hash: SignatureHash,
+        salt: PssSalt,
+        message: &[u8],
+        prehashed: bool,
+        signature: &[u8],
+    ) -> Result<()> {
+        let (_, params) = pss_algorithms(hash, salt);
+        let key = sig::UnparsedPublicKey::new(params, &self.pkcs1);
+        if prehashed {
+            key.verify_digest(&import_digest(hash.hash(), message)?, signature)
+        } else {
+            key.verify(message, signature)
+        }
+        .map_err(|_| CryptoError::InvalidSignature)
     }
 
     /// Verifies a signature over a digest the caller computed.

@@ -10,13 +10,17 @@ mod attributes;
 mod check;
 mod create;
 mod create_key_pair;
+mod crypto;
+mod derive;
 mod get;
 mod import_export;
+mod lease;
 mod lifecycle;
 mod locate;
 mod query;
 mod register;
 mod rekey;
+mod split;
 mod template;
 
 use keyward_kmip::operations::{RequestPayload as Req, ResponsePayload as Resp};
@@ -48,6 +52,20 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>, request: Req) -> Result<Resp, Error> 
         Req::Check(r) => check::check(ctx, r).await?.into(),
         Req::Export(r) => import_export::export(ctx, r).await?.into(),
         Req::Import(r) => import_export::import(ctx, r).await?.into(),
+        Req::Encrypt(r) => crypto::encrypt(ctx, r).await?.into(),
+        Req::Decrypt(r) => crypto::decrypt(ctx, r).await?.into(),
+        Req::Sign(r) => crypto::sign(ctx, r).await?.into(),
+        Req::SignatureVerify(r) => crypto::signature_verify(ctx, r).await?.into(),
+        Req::Mac(r) => crypto::mac(ctx, r).await?.into(),
+        Req::MacVerify(r) => crypto::mac_verify(ctx, r).await?.into(),
+        Req::Hash(r) => crypto::hash(ctx, r)?.into(),
+        Req::RngRetrieve(r) => crypto::rng_retrieve(r)?.into(),
+        Req::RngSeed(r) => crypto::rng_seed(r)?.into(),
+        Req::DeriveKey(r) => derive::derive_key(ctx, r).await?.into(),
+        Req::CreateSplitKey(r) => split::create_split_key(ctx, r).await?.into(),
+        Req::JoinSplitKey(r) => split::join_split_key(ctx, r).await?.into(),
+        Req::ObtainLease(r) => lease::obtain_lease(ctx, r).await?.into(),
+        Req::GetUsageAllocation(r) => lease::get_usage_allocation(ctx, r).await?.into(),
         other => {
             return Err(Error::OperationNotSupported(format!(
                 "{:?} is not supported by this server",
@@ -85,8 +103,7 @@ macro_rules! with_unique_identifier {
             SignatureVerify,
             Mac,
             MacVerify,
-            Export,
-            CreateSplitKey
+            Export
         )
     };
 }
@@ -98,6 +115,13 @@ pub(crate) fn resolve_placeholder(request: &mut Req, batch: &BatchContext) -> Re
             match request {
                 $( Req::$variant(r) => fill_one(&mut r.unique_identifier, batch), )*
                 Req::ReKeyKeyPair(r) => fill_one(&mut r.private_key_unique_identifier, batch),
+                // Without an identifier (and no placeholder), Create Split Key makes a new key.
+                Req::CreateSplitKey(r) => {
+                    if r.unique_identifier.is_none() {
+                        r.unique_identifier = batch.id_placeholder.clone();
+                    }
+                    Ok(())
+                }
                 _ => Ok(()),
             }
         };
@@ -123,6 +147,7 @@ pub(crate) fn target(request: &Req) -> Option<&str> {
             match request {
                 $( Req::$variant(r) => r.unique_identifier.as_deref(), )*
                 Req::ReKeyKeyPair(r) => r.private_key_unique_identifier.as_deref(),
+                Req::CreateSplitKey(r) => r.unique_identifier.as_deref(),
                 _ => None,
             }
         };
@@ -147,6 +172,8 @@ pub(crate) fn response_id(response: &Resp) -> Option<String> {
         Resp::Archive(r) => &r.unique_identifier,
         Resp::Recover(r) => &r.unique_identifier,
         Resp::ReKey(r) => &r.unique_identifier,
+        Resp::DeriveKey(r) => &r.unique_identifier,
+        Resp::JoinSplitKey(r) => &r.unique_identifier,
         Resp::CreateKeyPair(r) => &r.private_key_unique_identifier,
         Resp::ReKeyKeyPair(r) => &r.private_key_unique_identifier,
         Resp::Check(r) => &r.unique_identifier,

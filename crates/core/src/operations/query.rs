@@ -30,6 +30,20 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::Check,
     Operation::Import,
     Operation::Export,
+    Operation::Encrypt,
+    Operation::Decrypt,
+    Operation::Sign,
+    Operation::SignatureVerify,
+    Operation::MAC,
+    Operation::MACVerify,
+    Operation::Hash,
+    Operation::RNGRetrieve,
+    Operation::RNGSeed,
+    Operation::DeriveKey,
+    Operation::CreateSplitKey,
+    Operation::JoinSplitKey,
+    Operation::ObtainLease,
+    Operation::GetUsageAllocation,
 ];
 
 /// The object types the core stores.
