@@ -20,10 +20,26 @@ fn revoke(id: &str, code: RevocationReasonCode) -> RevokeRequest {
     }
 }
 
-#[tokio::test]
-async fn symmetric_key_lifecycle_follows_kmip() {
-    lifecycle(env().await).await;
+/// Runs each scenario on the embedded SQLite store and on PostgreSQL.
+macro_rules! on_both_stores {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $scenario() { super::$scenario(super::env().await).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $scenario() { super::$scenario(super::env_postgres().await).await } )*
+        }
+    };
 }
+
+on_both_stores!(
+    lifecycle,
+    dates_drive_state_and_modify_activation_date_activates,
+    locate_finds_by_name_and_never_returns_destroyed_objects,
+    iam_denies_by_default_and_domains_are_isolated,
+    every_operation_is_audited_in_an_intact_chain,
+    locate_matches_state_at_this_moment_and_date_ranges
+);
 
 #[tokio::test]
 async fn symmetric_key_lifecycle_with_the_object_cache() {
@@ -78,9 +94,7 @@ async fn lifecycle(env: Env) {
     assert_eq!(state(&env, &caller, &id).await, State::DestroyedCompromised);
 }
 
-#[tokio::test]
-async fn dates_drive_state_and_modify_activation_date_activates() {
-    let env = env().await;
+async fn dates_drive_state_and_modify_activation_date_activates(env: Env) {
     let caller = root("d1", "acme");
     let id = create(&env, &caller, "k").await;
     let request = ModifyAttributeRequest {
@@ -109,9 +123,7 @@ async fn dates_drive_state_and_modify_activation_date_activates() {
     );
 }
 
-#[tokio::test]
-async fn locate_finds_by_name_and_never_returns_destroyed_objects() {
-    let env = env().await;
+async fn locate_finds_by_name_and_never_returns_destroyed_objects(env: Env) {
     let caller = root("d1", "acme");
     let a = create(&env, &caller, "alpha").await;
     let _b = create(&env, &caller, "beta").await;
@@ -133,9 +145,7 @@ async fn locate_finds_by_name_and_never_returns_destroyed_objects() {
     }
 }
 
-#[tokio::test]
-async fn iam_denies_by_default_and_domains_are_isolated() {
-    let env = env().await;
+async fn iam_denies_by_default_and_domains_are_isolated(env: Env) {
     let owner = root("d1", "acme");
     let id = create(&env, &owner, "k").await;
 
@@ -164,9 +174,7 @@ async fn iam_denies_by_default_and_domains_are_isolated() {
     );
 }
 
-#[tokio::test]
-async fn every_operation_is_audited_in_an_intact_chain() {
-    let env = env().await;
+async fn every_operation_is_audited_in_an_intact_chain(env: Env) {
     let caller = root("d1", "acme").with_credential("cred-1");
     let id = create(&env, &caller, "audited").await;
     run(
@@ -201,9 +209,7 @@ async fn every_operation_is_audited_in_an_intact_chain() {
     ));
 }
 
-#[tokio::test]
-async fn locate_matches_state_at_this_moment_and_date_ranges() {
-    let env = env().await;
+async fn locate_matches_state_at_this_moment_and_date_ranges(env: Env) {
     let caller = root("d1", "acme");
     let early = create(&env, &caller, "early").await;
     env.clock.advance(1000);

@@ -25,6 +25,51 @@ pub struct Env {
     pub clock: Arc<ManualClock>,
     pub store: Arc<dyn Store>,
     _dir: tempfile::TempDir,
+    _database: Option<PostgresDatabase>,
+}
+
+/// A PostgreSQL database made for one test, dropped when the test ends
+/// (even if it panicked).
+pub struct PostgresDatabase(String);
+
+fn postgres_admin_url() -> String {
+    std::env::var("KEYWARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+async fn admin_sql(sql: String) {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url())
+        .await
+        .expect("PostgreSQL must be reachable at KEYWARD_TEST_POSTGRES for these tests");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.expect("admin SQL");
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0);
+        // A runtime of its own: the test's may be shutting down.
+        let _ = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                rt.block_on(admin_sql(sql));
+            }
+        })
+        .join();
+    }
+}
+
+/// A core with the default configuration on a fresh PostgreSQL database.
+pub async fn env_postgres() -> Env {
+    sqlx::any::install_default_drivers();
+    let name = format!("keyward_core_test_{}", uuid::Uuid::new_v4().simple());
+    admin_sql(format!("CREATE DATABASE {name}")).await;
+    let database = PostgresDatabase(name.clone());
+    let admin = postgres_admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let mut env = env_at(&url, Config::default()).await;
+    env._database = Some(database);
+    env
 }
 
 /// A core with the default configuration.
@@ -36,8 +81,16 @@ pub async fn env() -> Env {
 pub async fn env_with(config: Config) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("keyward.db").display());
+    let mut env = env_at(&url, config).await;
+    env._dir = dir;
+    env
+}
+
+/// A core on the store at `url`, with the two test tenants.
+async fn env_at(url: &str, config: Config) -> Env {
+    let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(
-        keyward_store::open(&url, Arc::new(StaticMasterKey::generate().unwrap())).await.unwrap(),
+        keyward_store::open(url, Arc::new(StaticMasterKey::generate().unwrap())).await.unwrap(),
     );
     store.create_account("acme", "ACME").await.unwrap();
     store.create_account("other", "Other").await.unwrap();
@@ -54,7 +107,7 @@ pub async fn env_with(config: Config) -> Env {
     }
     let clock = Arc::new(ManualClock::new(T0));
     let kms = Kms::new(store.clone(), clock.clone(), config);
-    Env { kms, clock, store, _dir: dir }
+    Env { kms, clock, store, _dir: dir, _database: None }
 }
 
 /// The root identity of `account`, calling in `domain`.
