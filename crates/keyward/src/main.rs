@@ -26,12 +26,16 @@ enum Command {
     Ttlv(cli::ttlv::TtlvCommand),
     /// Run the Keyward server.
     Serve,
+    /// Administration on the store itself (needs the master key).
+    #[command(subcommand)]
+    Admin(cli::admin::AdminCommand),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ttlv(command) => cli::ttlv::run(command)?,
         Command::Serve => cli::serve::run(),
+        Command::Admin(command) => cli::admin::run(command)?,
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
 //! The commands of the `keyward` binary, one module each.
 
+pub mod admin;
 pub mod serve;
 pub mod ttlv;
