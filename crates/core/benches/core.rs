@@ -58,7 +58,8 @@ fn caller() -> Caller {
 }
 
 fn bench_get(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // Multi-thread: the background audit writer runs beside the measured loop.
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let kms = rt.block_on(setup(dir.path()));
     let caller = caller();

@@ -78,6 +78,7 @@ pub struct SqlStore {
 
 pub(crate) struct Inner {
     pub(crate) pool: AnyPool,
+    writer_pool: AnyPool,
     pub(crate) backend: Backend,
     master: RwLock<Arc<dyn MasterKey>>,
     keys: RwLock<HashMap<String, Arc<DomainKey>>>,
@@ -197,8 +198,15 @@ pub async fn connect_pool(
             Error::Invalid(format!("cannot create the directory {}: {e}", parent.display()))
         })?;
     }
+    let pool = pool_of(backend, &any_url, max_connections.max(2)).await?;
+    migrator(backend, up_to).run(&pool).await?;
+    Ok((backend, pool))
+}
+
+/// A pool of at most `max_connections` connections with the backend's pragmas.
+async fn pool_of(backend: Backend, any_url: &str, max_connections: u32) -> Result<AnyPool> {
     let mut opts = AnyPoolOptions::new()
-        .max_connections(max_connections.max(2))
+        .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30));
     if backend == Backend::Sqlite {
         // WAL lets readers run beside the single writer. synchronous=FULL syncs the
@@ -217,9 +225,7 @@ pub async fn connect_pool(
             })
         });
     }
-    let pool = opts.connect(&any_url).await?;
-    migrator(backend, up_to).run(&pool).await?;
-    Ok((backend, pool))
+    Ok(opts.connect(any_url).await?)
 }
 
 impl SqlStore {
@@ -253,11 +259,21 @@ impl SqlStore {
                 .try_get(0)?;
         seal::verify_check(master_key.as_ref(), &stored)?;
 
+        // SQLite: the writer gets a pool of its own with one connection, so
+        // every group is written through the same connection. In WAL mode a
+        // connection's page cache survives its own commits but is dropped when
+        // another connection wrote; varying connections would re-read the
+        // database on every group. PostgreSQL shares the main pool.
+        let writer_pool = match backend {
+            Backend::Sqlite => pool_of(backend, &parse_url(url)?.1, 1).await?,
+            Backend::Postgres => pool.clone(),
+        };
         let (tx, rx) = mpsc::channel(options.max_group.max(1) * 4);
-        tokio::spawn(writer::run(pool.clone(), backend, rx, options.max_group.max(1)));
+        tokio::spawn(writer::run(writer_pool.clone(), backend, rx, options.max_group.max(1)));
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
+                writer_pool,
                 backend,
                 master: RwLock::new(master_key),
                 keys: RwLock::new(HashMap::new()),
@@ -278,6 +294,7 @@ impl SqlStore {
 
     /// Closes the pool; pending writes are finished first.
     pub async fn close(&self) {
+        self.inner.writer_pool.close().await;
         self.inner.pool.close().await;
     }
 
