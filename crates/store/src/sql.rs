@@ -298,6 +298,27 @@ impl SqlStore {
         self.inner.pool.close().await;
     }
 
+    /// Rows of `select` (which filters on `$1 = key`), in id order, one page,
+    /// each turned into a record by `row`.
+    async fn list_by<T>(
+        &self,
+        select: &str,
+        key: &str,
+        page: Page,
+        row: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let (limit, offset) = check_page(page)?;
+        sqlx::query(AssertSqlSafe(format!("{select} ORDER BY id LIMIT $2 OFFSET $3")))
+            .bind(key)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.inner.pool)
+            .await?
+            .iter()
+            .map(row)
+            .collect()
+    }
+
     fn master(&self) -> Arc<dyn MasterKey> {
         match self.inner.master.read() {
             Ok(g) => g.clone(),
@@ -1028,18 +1049,13 @@ impl Store for SqlStore {
         page: Page,
     ) -> BoxFuture<'a, Vec<Credential>> {
         Box::pin(async move {
-            let (limit, offset) = check_page(page)?;
-            sqlx::query(AssertSqlSafe(format!(
-                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE domain_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
-            )))
-            .bind(domain_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.inner.pool)
-            .await?
-            .iter()
-            .map(credential_row)
-            .collect()
+            self.list_by(
+                &format!("SELECT {CREDENTIAL_COLS} FROM credentials WHERE domain_id = $1"),
+                domain_id,
+                page,
+                credential_row,
+            )
+            .await
         })
     }
 
@@ -1147,18 +1163,13 @@ impl Store for SqlStore {
         page: Page,
     ) -> BoxFuture<'a, Vec<ApiToken>> {
         Box::pin(async move {
-            let (limit, offset) = check_page(page)?;
-            sqlx::query(AssertSqlSafe(format!(
-                "SELECT {TOKEN_COLS} FROM api_tokens WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
-            )))
-            .bind(account_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.inner.pool)
-            .await?
-            .iter()
-            .map(token_row)
-            .collect()
+            self.list_by(
+                &format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE account_id = $1"),
+                account_id,
+                page,
+                token_row,
+            )
+            .await
         })
     }
 
@@ -1220,18 +1231,13 @@ impl Store for SqlStore {
 
     fn list_policies<'a>(&'a self, account_id: &'a str, page: Page) -> BoxFuture<'a, Vec<Policy>> {
         Box::pin(async move {
-            let (limit, offset) = check_page(page)?;
-            sqlx::query(AssertSqlSafe(format!(
-                "SELECT {POLICY_COLS} FROM iam_policies WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
-            )))
-            .bind(account_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.inner.pool)
-            .await?
-            .iter()
-            .map(policy_row)
-            .collect()
+            self.list_by(
+                &format!("SELECT {POLICY_COLS} FROM iam_policies WHERE account_id = $1"),
+                account_id,
+                page,
+                policy_row,
+            )
+            .await
         })
     }
 
