@@ -1,0 +1,9 @@
+//! The Keyward server: its doors, in front of one [`keyward_core::Kms`].
+//!
+//! | module | what it does |
+//! | --- | --- |
+//! | [`kmip`] | the KMIP listener: mutual TLS on :5696, TTLV framing, batches, version-aware answers |
+
+#![forbid(unsafe_code)]
+
+pub mod kmip;
