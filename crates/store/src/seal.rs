@@ -8,6 +8,11 @@
 //! * the data key is **wrapped** by the deployment's [`MasterKey`] (with the
 //!   domain id as associated data) and only the wrapped form is stored.
 //!
+//! The deployment's own secrets (its CAs' and server certificate's private keys)
+//! are sealed the same way: each named server secret has a data key of its own,
+//! wrapped by the master key, and its value is sealed under that key with the
+//! name bound in.
+//!
 //! Master keys come from a file ([`FileMasterKey`], 32 raw bytes, created `0600`)
 //! or an environment variable ([`EnvMasterKey`], base64 or hex). A PKCS#11 HSM can
 //! implement [`MasterKey`] later: the trait only wraps and unwraps data keys.
@@ -339,6 +344,67 @@ impl DomainKey {
     }
 }
 
+const SECRET_WRAP_CONTEXT: &[u8] = b"\0keyward/server-secret\0";
+const SECRET_AAD_PREFIX: &[u8] = b"keyward/server-secret/v1\0";
+
+fn secret_context(name: &str) -> Vec<u8> {
+    let mut context = SECRET_WRAP_CONTEXT.to_vec();
+    context.extend_from_slice(name.as_bytes());
+    context
+}
+
+fn secret_aad(name: &str) -> Vec<u8> {
+    let mut aad = SECRET_AAD_PREFIX.to_vec();
+    aad.extend_from_slice(name.as_bytes());
+    aad
+}
+
+/// Seals a named server secret: a fresh data key of its own, wrapped by the master key
+/// (bound to the name), and the plaintext sealed under that data key (bound to the name).
+/// Returns `(wrapped data key, sealed value)`.
+///
+/// The wrap context starts with a NUL byte, which no domain id holds, so a wrapped server
+/// secret key can never be mistaken for a domain's data key.
+pub(crate) fn seal_server_secret(
+    master: &dyn MasterKey,
+    name: &str,
+    plain: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), SealError> {
+    let data_key = DataKey::generate()?;
+    let wrapped = master.wrap(&secret_context(name), &data_key)?;
+    let key = RandomizedNonceKey::new(&AES_256_GCM, data_key.expose())
+        .map_err(|_| SealError::Crypto("server secret key"))?;
+    Ok((wrapped, gcm_seal_with(&key, &secret_aad(name), plain)?))
+}
+
+/// Opens a server secret sealed by [`seal_server_secret`] under the same name.
+pub(crate) fn open_server_secret(
+    master: &dyn MasterKey,
+    name: &str,
+    wrapped: &[u8],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, SealError> {
+    let data_key = master.unwrap(&secret_context(name), wrapped).map_err(|e| match e {
+        SealError::Authentication { .. } => SealError::Authentication { what: "server secret key" },
+        other => other,
+    })?;
+    let key = RandomizedNonceKey::new(&AES_256_GCM, data_key.expose())
+        .map_err(|_| SealError::Crypto("server secret key"))?;
+    gcm_open(&key, &secret_aad(name), sealed, "server secret")
+}
+
+/// Re-wraps a server secret's data key from `old` to `new` (master key rotation).
+pub(crate) fn rewrap_server_secret(
+    old: &dyn MasterKey,
+    new: &dyn MasterKey,
+    name: &str,
+    wrapped: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    let context = secret_context(name);
+    let data_key = old.unwrap(&context, wrapped)?;
+    new.wrap(&context, &data_key)
+}
+
 /// The master-key check value: a constant sealed under the master key, so that
 /// opening a store with the wrong master key fails at once with a clear error.
 pub(crate) fn make_check(master: &dyn MasterKey) -> Result<Vec<u8>, SealError> {
@@ -397,6 +463,20 @@ mod tests {
         let check = make_check(&a).unwrap();
         verify_check(&a, &check).unwrap();
         assert!(verify_check(&b, &check).is_err());
+    }
+
+    #[test]
+    fn server_secrets_are_bound_to_their_name_and_rewrap() {
+        let a = StaticMasterKey::generate().unwrap();
+        let b = StaticMasterKey::generate().unwrap();
+        let (wrapped, sealed) = seal_server_secret(&a, "users-ca", b"ca key").unwrap();
+        assert_eq!(&**open_server_secret(&a, "users-ca", &wrapped, &sealed).unwrap(), b"ca key");
+        assert!(open_server_secret(&a, "server-ca", &wrapped, &sealed).is_err());
+        assert!(open_server_secret(&b, "users-ca", &wrapped, &sealed).is_err());
+        // Not a domain key either.
+        assert!(a.unwrap(b"users-ca", &wrapped).is_err());
+        let rewrapped = rewrap_server_secret(&a, &b, "users-ca", &wrapped).unwrap();
+        assert_eq!(&**open_server_secret(&b, "users-ca", &rewrapped, &sealed).unwrap(), b"ca key");
     }
 
     #[test]

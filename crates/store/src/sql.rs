@@ -130,10 +130,12 @@ fn check_page(page: Page) -> Result<(i64, i64)> {
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/sqlite/0001_objects.sql")),
     (2, "credentials", include_str!("../migrations/sqlite/0002_credentials.sql")),
+    (3, "server secrets", include_str!("../migrations/sqlite/0003_server_secrets.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/postgres/0001_objects.sql")),
     (2, "credentials", include_str!("../migrations/postgres/0002_credentials.sql")),
+    (3, "server secrets", include_str!("../migrations/postgres/0003_server_secrets.sql")),
 ];
 
 /// The schema migrations of a backend, up to and including `up_to`.
@@ -159,7 +161,7 @@ pub fn migrator(backend: Backend, up_to: i64) -> Migrator {
 }
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Parses a store URL into the backend and the URL sqlx's `Any` driver takes.
 pub fn parse_url(url: &str) -> Result<(Backend, String)> {
@@ -317,6 +319,22 @@ impl SqlStore {
             .iter()
             .map(row)
             .collect()
+    }
+
+    /// Checks a server secret's name and size and seals it under the master key.
+    fn seal_secret(&self, name: &str, plaintext: &Secret) -> Result<(Vec<u8>, Vec<u8>)> {
+        if name.is_empty() || name.len() > MAX_SECRET_NAME_LEN {
+            return Err(Error::Invalid(format!(
+                "a server secret name must hold 1 to {MAX_SECRET_NAME_LEN} bytes"
+            )));
+        }
+        if plaintext.len() > MAX_MATERIAL_LEN {
+            return Err(Error::Invalid(format!(
+                "a server secret of {} bytes exceeds the {MAX_MATERIAL_LEN}-byte limit",
+                plaintext.len()
+            )));
+        }
+        Ok(seal::seal_server_secret(self.master().as_ref(), name, plaintext.expose())?)
     }
 
     fn master(&self) -> Arc<dyn MasterKey> {
@@ -683,7 +701,7 @@ fn opt_time(v: Option<i64>) -> Result<Option<OffsetDateTime>> {
 }
 
 const CREDENTIAL_COLS: &str = "id, domain_id, name, identities, certificate_der, not_before, \
-                               not_after, revoked_at, created_at";
+                               not_after, revoked_at, created_at, description";
 
 fn credential_row(r: &AnyRow) -> Result<Credential> {
     let identities: String = r.try_get(3)?;
@@ -698,6 +716,7 @@ fn credential_row(r: &AnyRow) -> Result<Credential> {
         not_after: from_micros(r.try_get(6)?)?,
         revoked_at: opt_time(r.try_get(7)?)?,
         created_at: from_micros(r.try_get(8)?)?,
+        description: r.try_get(9)?,
     })
 }
 
@@ -1005,14 +1024,24 @@ impl Store for SqlStore {
         Box::pin(self.verify_chain())
     }
 
-    fn create_credential<'a>(&'a self, c: &'a NewCredential) -> BoxFuture<'a, Credential> {
+    fn create_credential_with_description<'a>(
+        &'a self,
+        c: &'a NewCredential,
+        description: &'a str,
+    ) -> BoxFuture<'a, Credential> {
         Box::pin(async move {
+            if description.len() > MAX_DESCRIPTION_LEN {
+                return Err(Error::Invalid(format!(
+                    "a credential description holds at most {MAX_DESCRIPTION_LEN} bytes"
+                )));
+            }
             self.get_domain(&c.domain_id).await?;
             let identities = serde_json::to_string(&c.identities)
                 .map_err(|e| Error::Invalid(format!("identities: {e}")))?;
             let now = now_micros();
             sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO credentials ({CREDENTIAL_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)"
+                "INSERT INTO credentials ({CREDENTIAL_COLS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9)"
             )))
             .bind(&c.id)
             .bind(&c.domain_id)
@@ -1022,10 +1051,25 @@ impl Store for SqlStore {
             .bind(to_micros(c.not_before))
             .bind(to_micros(c.not_after))
             .bind(now)
+            .bind(description)
             .execute(&self.inner.pool)
             .await
             .map_err(|e| map_unique(e, "credential", &c.id))?;
             self.get_credential(&c.domain_id, &c.id).await
+        })
+    }
+
+    fn find_credential<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Option<Credential>> {
+        Box::pin(async move {
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(&self.inner.pool)
+            .await?
+            .as_ref()
+            .map(credential_row)
+            .transpose()
         })
     }
 
@@ -1288,6 +1332,67 @@ impl Store for SqlStore {
         })
     }
 
+    fn put_server_secret<'a>(
+        &'a self,
+        name: &'a str,
+        plaintext: &'a Secret,
+    ) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let (wrapped, sealed) = self.seal_secret(name, plaintext)?;
+            let now = now_micros();
+            // ON CONFLICT DO NOTHING: of several nodes inserting at once, one wins
+            // and the others change nothing (no error, no transaction abort).
+            let r = sqlx::query(
+                "INSERT INTO server_secrets (name, wrapped_key, value, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $4) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .bind(sealed)
+            .bind(now)
+            .execute(&self.inner.pool)
+            .await?;
+            Ok(r.rows_affected() == 1)
+        })
+    }
+
+    fn set_server_secret<'a>(&'a self, name: &'a str, plaintext: &'a Secret) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let (wrapped, sealed) = self.seal_secret(name, plaintext)?;
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO server_secrets (name, wrapped_key, value, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $4) ON CONFLICT (name) DO UPDATE \
+                 SET wrapped_key = excluded.wrapped_key, value = excluded.value, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .bind(sealed)
+            .bind(now)
+            .execute(&self.inner.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn get_server_secret<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Option<Secret>> {
+        Box::pin(async move {
+            let Some(r) =
+                sqlx::query("SELECT wrapped_key, value FROM server_secrets WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.inner.pool)
+                    .await?
+            else {
+                return Ok(None);
+            };
+            let wrapped: Vec<u8> = r.try_get(0)?;
+            let sealed: Vec<u8> = r.try_get(1)?;
+            let plain = seal::open_server_secret(self.master().as_ref(), name, &wrapped, &sealed)?;
+            Ok(Some(Secret::from(plain)))
+        })
+    }
+
     fn rotate_master_key(&self, new_key: Arc<dyn MasterKey>) -> BoxFuture<'_, u64> {
         Box::pin(async move {
             let old = self.master();
@@ -1311,6 +1416,23 @@ impl Store for SqlStore {
                     .execute(&mut *tx)
                     .await?;
                 n += 1;
+            }
+            let secrets = sqlx::query(AssertSqlSafe(format!(
+                "SELECT name, wrapped_key FROM server_secrets ORDER BY name{}",
+                self.inner.backend.for_update()
+            )))
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &secrets {
+                let name: String = r.try_get(0)?;
+                let wrapped: Vec<u8> = r.try_get(1)?;
+                let rewrapped =
+                    seal::rewrap_server_secret(old.as_ref(), new_key.as_ref(), &name, &wrapped)?;
+                sqlx::query("UPDATE server_secrets SET wrapped_key = $1 WHERE name = $2")
+                    .bind(rewrapped)
+                    .bind(&name)
+                    .execute(&mut *tx)
+                    .await?;
             }
             sqlx::query("UPDATE store_meta SET value = $1 WHERE name = 'master_key_check'")
                 .bind(seal::make_check(new_key.as_ref())?)

@@ -115,8 +115,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // ----- credentials -----
 
-    /// Creates an access credential.
-    fn create_credential<'a>(&'a self, credential: &'a NewCredential) -> BoxFuture<'a, Credential>;
+    /// Creates an access credential (with an empty description).
+    fn create_credential<'a>(&'a self, credential: &'a NewCredential) -> BoxFuture<'a, Credential> {
+        self.create_credential_with_description(credential, "")
+    }
+    /// Creates an access credential with a description, in one write.
+    fn create_credential_with_description<'a>(
+        &'a self,
+        credential: &'a NewCredential,
+        description: &'a str,
+    ) -> BoxFuture<'a, Credential>;
+    /// Finds a credential by its id alone, whatever its domain.
+    fn find_credential<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Option<Credential>>;
     /// Reads a credential of a domain.
     fn get_credential<'a>(&'a self, domain_id: &'a str, id: &'a str) -> BoxFuture<'a, Credential>;
     /// Lists a domain's credentials in id order.
@@ -189,10 +199,28 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Deletes a policy.
     fn delete_policy<'a>(&'a self, account_id: &'a str, id: &'a str) -> BoxFuture<'a, ()>;
 
+    // ----- server secrets -----
+
+    /// Stores the named deployment secret (a CA's or the server certificate's
+    /// key, say), sealed under the master key, **unless one of that name
+    /// exists**; returns whether this call inserted it.
+    ///
+    /// Several nodes starting at once on one database all call this and then
+    /// [`Store::get_server_secret`]: exactly one insert wins and every node reads
+    /// the winner's value.
+    fn put_server_secret<'a>(&'a self, name: &'a str, plaintext: &'a Secret)
+    -> BoxFuture<'a, bool>;
+    /// Stores the named deployment secret, replacing any previous value (a
+    /// renewed server certificate, say).
+    fn set_server_secret<'a>(&'a self, name: &'a str, plaintext: &'a Secret) -> BoxFuture<'a, ()>;
+    /// Reads and unseals the named deployment secret, if it exists.
+    fn get_server_secret<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Option<Secret>>;
+
     // ----- master key -----
 
-    /// Re-wraps every domain key under `new_key` in one transaction (objects are
-    /// not touched), then uses `new_key` from now on. Returns the number of domains.
+    /// Re-wraps every domain key and server secret key under `new_key` in one
+    /// transaction (objects are not touched), then uses `new_key` from now on.
+    /// Returns the number of domains.
     ///
     /// Other server nodes sharing the database must be restarted with the new key.
     fn rotate_master_key(&self, new_key: Arc<dyn MasterKey>) -> BoxFuture<'_, u64>;

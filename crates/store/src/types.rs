@@ -15,6 +15,10 @@ pub const MAX_PAGE: u32 = 10_000;
 pub const MAX_BATCH_CHANGES: usize = 1_000;
 /// Largest sealed-material plaintext accepted (1 MiB).
 pub const MAX_MATERIAL_LEN: usize = 1 << 20;
+/// Longest server secret name accepted, in bytes.
+pub const MAX_SECRET_NAME_LEN: usize = 200;
+/// Longest credential description accepted, in bytes.
+pub const MAX_DESCRIPTION_LEN: usize = 1024;
 
 /// Plaintext key material: wiped on drop, never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -383,6 +387,8 @@ pub struct Credential {
     pub revoked_at: Option<OffsetDateTime>,
     /// When it was created.
     pub created_at: OffsetDateTime,
+    /// A free-text description (empty if none was given).
+    pub description: String,
 }
 
 /// An account API token (the secret is never stored, only its SHA-256).

@@ -28,6 +28,10 @@ macro_rules! suite {
             fn upgrade_from_previous_schema() {
                 run(cases::upgrade_from_previous_schema(Backend::Sqlite))
             }
+            #[test]
+            fn upgrade_from_schema_2() {
+                run(cases::upgrade_from_schema_2(Backend::Sqlite))
+            }
         }
         mod postgres {
             use super::*;
@@ -44,6 +48,10 @@ macro_rules! suite {
             #[test]
             fn upgrade_from_previous_schema() {
                 run(cases::upgrade_from_previous_schema(Backend::Postgres))
+            }
+            #[test]
+            fn upgrade_from_schema_2() {
+                run(cases::upgrade_from_schema_2(Backend::Postgres))
             }
         }
     };
@@ -62,4 +70,6 @@ suite!(
     sealed_material_is_bound_to_its_row,
     credentials_tokens_policies,
     two_nodes_share_one_database,
+    server_secrets,
+    server_secret_race_has_one_winner,
 );

@@ -547,8 +547,14 @@ pub async fn master_key_rotation_and_wrong_key(h: &Harness) {
     assert!(matches!(e, Error::Sealing(_)), "{e:?}");
     assert!(e.to_string().contains("wrong master key"), "{e}");
 
+    assert!(s.put_server_secret("users-ca", &Secret::from_slice(b"ca key")).await.unwrap());
     let new: Arc<dyn MasterKey> = Arc::new(StaticMasterKey::generate().unwrap());
     assert_eq!(s.rotate_master_key(new.clone()).await.unwrap(), 2);
+    // Server secrets follow the new master key too.
+    assert_eq!(
+        h.reopen(new.clone()).await.unwrap().get_server_secret("users-ca").await.unwrap(),
+        Some(Secret::from_slice(b"ca key"))
+    );
     // Still readable through this store (it switched keys) and after a reopen with the new key.
     let reopened = h.reopen(new.clone()).await.unwrap();
     for st in [s, &reopened] {
@@ -635,6 +641,25 @@ pub async fn credentials_tokens_policies(h: &Harness) {
     assert!(matches!(
         s.create_credential(&NewCredential { domain_id: "nope".into(), ..c_new(now) }).await,
         Err(Error::DomainNotFound(_))
+    ));
+    assert_eq!(c.description, "");
+    let c2 =
+        s.create_credential_with_description(&c_new(now), "the backup appliance").await.unwrap();
+    assert_eq!(c2.description, "the backup appliance");
+    // Found by id alone, whatever the domain.
+    let found = s.find_credential("c2").await.unwrap().unwrap();
+    assert_eq!(
+        (found.domain_id.as_str(), found.description.as_str()),
+        (DOMAIN, "the backup appliance")
+    );
+    assert!(s.find_credential("nope").await.unwrap().is_none());
+    assert!(matches!(
+        s.create_credential_with_description(
+            &NewCredential { id: "c3".into(), ..c_new(now) },
+            &"x".repeat(MAX_DESCRIPTION_LEN + 1)
+        )
+        .await,
+        Err(Error::Invalid(_))
     ));
 
     let secret = b"kw_0123456789abcdef0123456789";
@@ -769,6 +794,132 @@ pub async fn upgrade_from_previous_schema(backend: keyward_store::Backend) {
     store.close().await;
     if backend == Backend::Postgres {
         h.drop_sibling_db("_old").await;
+    }
+    h.finish().await;
+}
+
+/// Named server secrets: sealed under the master key, inserted only if absent,
+/// replaced on demand, bound to their name.
+pub async fn server_secrets(h: &Harness) {
+    let s: &dyn Store = &h.store;
+    assert_eq!(s.get_server_secret("server-ca").await.unwrap(), None);
+    let first = Secret::from_slice(b"-----the server CA's key, first-----");
+    assert!(s.put_server_secret("server-ca", &first).await.unwrap());
+    // A second put of the same name changes nothing.
+    assert!(!s.put_server_secret("server-ca", &Secret::from_slice(b"second")).await.unwrap());
+    assert_eq!(s.get_server_secret("server-ca").await.unwrap(), Some(first.clone()));
+    // Replacing is explicit.
+    s.set_server_secret("server-ca", &Secret::from_slice(b"renewed")).await.unwrap();
+    assert_eq!(
+        s.get_server_secret("server-ca").await.unwrap(),
+        Some(Secret::from_slice(b"renewed"))
+    );
+    s.set_server_secret("fresh", &Secret::from_slice(b"via set")).await.unwrap();
+    assert_eq!(s.get_server_secret("fresh").await.unwrap(), Some(Secret::from_slice(b"via set")));
+    // Another node (same master key) reads the same value.
+    let other = h.reopen(h.master.clone()).await.unwrap();
+    assert_eq!(
+        other.get_server_secret("fresh").await.unwrap(),
+        Some(Secret::from_slice(b"via set"))
+    );
+    other.close().await;
+    // Bad names and sizes are refused.
+    assert!(matches!(s.put_server_secret("", &first).await, Err(Error::Invalid(_))));
+    assert!(matches!(
+        s.put_server_secret(&"n".repeat(MAX_SECRET_NAME_LEN + 1), &first).await,
+        Err(Error::Invalid(_))
+    ));
+    // The database holds no plaintext, and a value moved to another name does not open.
+    let raw: Vec<u8> = sqlx::Row::get(
+        &sqlx::query("SELECT value FROM server_secrets WHERE name = 'fresh'")
+            .fetch_one(h.store.pool())
+            .await
+            .unwrap(),
+        0,
+    );
+    assert!(!raw.windows(7).any(|w| w == b"via set"));
+    sqlx::query(
+        "UPDATE server_secrets SET wrapped_key = (SELECT wrapped_key FROM server_secrets WHERE name = 'fresh'), \
+         value = (SELECT value FROM server_secrets WHERE name = 'fresh') WHERE name = 'server-ca'",
+    )
+    .execute(h.store.pool())
+    .await
+    .unwrap();
+    assert!(matches!(s.get_server_secret("server-ca").await, Err(Error::Sealing(_))));
+}
+
+/// Several nodes starting at once on one database, each creating "its" CA if
+/// absent then re-reading: every node ends up with the same one.
+pub async fn server_secret_race_has_one_winner(h: &Harness) {
+    let mut nodes = vec![Arc::new(h.store.clone())];
+    for _ in 0..3 {
+        nodes.push(Arc::new(h.reopen(h.master.clone()).await.unwrap()));
+    }
+    let barrier = Arc::new(tokio::sync::Barrier::new(nodes.len()));
+    let mut tasks = Vec::new();
+    for (n, node) in nodes.iter().cloned().enumerate() {
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let mine = Secret::new(format!("CA of node {n}").into_bytes());
+            let inserted = node.put_server_secret("users-ca", &mine).await.unwrap();
+            let read = node.get_server_secret("users-ca").await.unwrap().unwrap();
+            (inserted, read)
+        }));
+    }
+    let mut winners = 0;
+    let mut values = Vec::new();
+    for t in tasks {
+        let (inserted, read) = t.await.unwrap();
+        winners += usize::from(inserted);
+        values.push(read);
+    }
+    assert_eq!(winners, 1, "exactly one node inserts");
+    assert!(values.windows(2).all(|w| w[0] == w[1]), "every node reads the winner's value");
+    for node in nodes.iter().skip(1) {
+        node.close().await;
+    }
+}
+
+/// The schema upgrades from version 2 (the previous release) to the current
+/// one with credentials in place: they get an empty description, and server
+/// secrets can be stored.
+pub async fn upgrade_from_schema_2(backend: keyward_store::Backend) {
+    let h = Harness::new(backend).await;
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", h._dir_path().join("v2.db").display()),
+        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_v2", h.pg_name())),
+    };
+    if backend == Backend::Postgres {
+        h.create_sibling_db("_v2").await;
+    }
+    let (_, pool) = connect_pool(&url, 2, 2).await.unwrap();
+    for sql in [
+        "INSERT INTO accounts (id, name, created_at) VALUES ('old', 'Old', 0)",
+        "INSERT INTO domains (id, account_id, region, name, wrapped_key, created_at) \
+         VALUES ('d-old', 'old', 'r', 'n', x'00', 0)",
+        "INSERT INTO credentials (id, domain_id, name, identities, certificate_der, not_before, \
+         not_after, revoked_at, created_at) VALUES ('c-old', 'd-old', 'n', '[]', NULL, 0, 1, NULL, 0)",
+    ] {
+        let sql = if backend == Backend::Postgres {
+            sql.replace("x'00'", "'\\x00'::bytea")
+        } else {
+            sql.to_owned()
+        };
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    assert!(sqlx::query("SELECT COUNT(*) FROM server_secrets").fetch_one(&pool).await.is_err());
+    pool.close().await;
+    let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
+    let c = store.get_credential("d-old", "c-old").await.unwrap();
+    assert_eq!((c.name.as_str(), c.description.as_str()), ("n", ""));
+    assert!(store.put_server_secret("server-ca", &Secret::from_slice(b"k")).await.unwrap());
+    store.close().await;
+    let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
+    assert_eq!(store.get_server_secret("server-ca").await.unwrap(), Some(Secret::from_slice(b"k")));
+    store.close().await;
+    if backend == Backend::Postgres {
+        h.drop_sibling_db("_v2").await;
     }
     h.finish().await;
 }
