@@ -24,18 +24,18 @@ enum Command {
     /// Convert KMIP messages between binary TTLV and the KMIP XML and JSON encodings.
     #[command(subcommand)]
     Ttlv(cli::ttlv::TtlvCommand),
-    /// Run the Keyward server.
-    Serve,
-    /// Administration on the store itself (needs the master key).
-    #[command(subcommand)]
-    Admin(cli::admin::AdminCommand),
+    /// Run the Keyward server (creating the deployment on first start).
+    Serve(cli::serve::ServeArgs),
+    /// Administration on the store itself (needs the master key): accounts, domains,
+    /// credentials, tokens, audit.
+    Admin(cli::admin::AdminArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ttlv(command) => cli::ttlv::run(command)?,
-        Command::Serve => cli::serve::run(),
-        Command::Admin(command) => cli::admin::run(command)?,
+        Command::Serve(args) => cli::serve::run(args)?,
+        Command::Admin(args) => cli::admin::run(args)?,
     }
     Ok(())
 }

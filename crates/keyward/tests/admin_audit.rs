@@ -4,9 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
-use std::sync::Arc;
 
-use keyward_store::seal::FileMasterKey;
+use keyward_server::deployment::{Deployment, OpenMode};
 use keyward_store::{AuditEvent, Store};
 use sqlx::Connection;
 
@@ -36,13 +35,17 @@ fn verify(dir: &std::path::Path) -> std::process::Output {
 async fn verify_reports_an_intact_chain_and_finds_a_removed_record() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("keyward.db");
-    let key = FileMasterKey::open_or_create(&dir.path().join("master.key")).unwrap();
-    let store =
-        keyward_store::open(&format!("sqlite://{}", db.display()), Arc::new(key)).await.unwrap();
+    // A deployment as `keyward serve` creates it, then five audit records.
+    let config = keyward_server::config::ServerConfig::resolve(keyward_server::config::Settings {
+        data_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    })
+    .unwrap();
+    let deployment = Deployment::open(&config, OpenMode::Serve).await.unwrap();
     for n in 0..5 {
-        store.append_audit(event(n)).await.unwrap();
+        deployment.store().append_audit(event(n)).await.unwrap();
     }
-    drop(store);
+    deployment.close().await;
 
     let out = verify(dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

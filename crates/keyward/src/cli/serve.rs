@@ -1,11 +1,154 @@
-//! `keyward serve`: for now, says what this build can do.
+//! `keyward serve`: open (on first start, create) the deployment and serve KMIP
+//! until Ctrl-C or SIGTERM, then drain open connections and exit 0.
+//!
+//! What clients need is printed on stdout once the listener is bound:
+//!
+//! ```text
+//! First admin token (shown once, keep it): kw_…        (first start only)
+//! KMIP listening on 127.0.0.1:5696
+//! HTTPS address 127.0.0.1:8443 (not served yet)
+//! Server certificate SHA-1 fingerprint: AB:CD:…
+//! Server certificate SHA-256 fingerprint: AB:CD:…
+//! CA certificate clients must trust: /…/keyward-data/ca.pem
+//! ```
+//!
+//! Logs go to stderr.
 
-/// Tells the operator (on stderr) that this build carries the KMIP wire tools
-/// but not yet the server.
-pub fn run() {
-    eprintln!(
-        "keyward {}: this build has the KMIP wire tools (keyward ttlv decode | encode); the KMIP \
-         server arrives with the server crate.",
+use std::io::Write;
+use std::net::SocketAddr;
+
+use clap::Args;
+use keyward_server::config::{ConfigError, Settings};
+use keyward_server::deployment::{Deployment, DeploymentError, OpenMode};
+use keyward_server::kmip::KmipServer;
+
+use super::common::{DeploymentArgs, LogFilterError, init_logging};
+
+/// `keyward serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    deployment: DeploymentArgs,
+    /// The KMIP listener's address [default: 127.0.0.1:5696; env: KEYWARD_KMIP_ADDR]. Port 0
+    /// picks a free port (the line `KMIP listening on …` tells which).
+    #[arg(long, value_name = "HOST:PORT")]
+    kmip_addr: Option<SocketAddr>,
+    /// The HTTPS listener's address [default: 127.0.0.1:8443; env: KEYWARD_HTTP_ADDR].
+    #[arg(long, value_name = "HOST:PORT")]
+    http_addr: Option<SocketAddr>,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The configuration is unusable.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// The log filter is unusable.
+    #[error("{0}")]
+    Log(#[from] LogFilterError),
+    /// The deployment could not be opened or created.
+    #[error("{0}")]
+    Deployment(#[from] DeploymentError),
+    /// The KMIP address could not be bound.
+    #[error("cannot listen for KMIP on {address}: {reason}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        reason: String,
+    },
+    /// The listener failed while serving.
+    #[error("the KMIP listener failed: {0}")]
+    Serve(std::io::Error),
+    /// The async runtime could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> Result<(), ServeError> {
+    let flags = Settings {
+        kmip_addr: args.kmip_addr,
+        http_addr: args.http_addr,
+        ..args.deployment.settings()
+    };
+    let config = args.deployment.load(flags)?;
+    init_logging(&config.log)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: keyward_server::config::ServerConfig) -> Result<(), ServeError> {
+    let deployment = Deployment::open(&config, OpenMode::Serve).await?;
+    if let Some(token) = deployment.first_admin_token() {
+        println!("First admin token (shown once, keep it): {}", token.secret());
+    }
+    let tls = deployment.server_tls().await?;
+    let server = KmipServer::bind(
+        config.kmip_addr,
+        tls.kmip_config(),
+        deployment.kms().clone(),
+        config.kmip_limits,
+    )
+    .await
+    .map_err(|e| ServeError::Bind { address: config.kmip_addr, reason: e.to_string() })?;
+    let address = server
+        .local_addr()
+        .map_err(|e| ServeError::Bind { address: config.kmip_addr, reason: e.to_string() })?;
+    let ca_path = std::path::absolute(deployment.ca_pem_path())
+        .unwrap_or_else(|_| deployment.ca_pem_path().to_owned());
+    let fingerprints = tls.fingerprints();
+    {
+        let mut out = std::io::stdout().lock();
+        // A closed stdout must not stop the server: the lines are a courtesy.
+        let _ = writeln!(out, "KMIP listening on {address}");
+        let _ = writeln!(out, "HTTPS address {} (not served yet)", config.http_addr);
+        let _ = writeln!(out, "Server certificate SHA-1 fingerprint: {}", fingerprints.sha1);
+        let _ = writeln!(out, "Server certificate SHA-256 fingerprint: {}", fingerprints.sha256);
+        let _ = writeln!(out, "CA certificate clients must trust: {}", ca_path.display());
+        let _ = out.flush();
+    }
+    tracing::info!(
+        kmip = %address,
+        regions = %config.regions.join(","),
+        profile = %config.algorithm_profile,
+        "keyward {} serving",
         env!("CARGO_PKG_VERSION")
     );
+    let result = server.run(shutdown_signal()).await;
+    deployment.close().await;
+    result.map_err(ServeError::Serve)?;
+    tracing::info!("stopped: open connections drained");
+    Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = interrupt => tracing::info!("interrupted: draining open connections"),
+                    _ = term.recv() => tracing::info!("SIGTERM: draining open connections"),
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still stops the server");
+                interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
 }
