@@ -1,4 +1,5 @@
-//! `keyward ttlv encode | decode` and `keyward serve`, run as a user would.
+//! `keyward ttlv encode | decode`, run as a user would (`keyward serve` has
+//! its own tests in `serve.rs`).
 //!
 //! The message is the first request of the OASIS test case SKLC-M-1-14
 //! (`$KEYWARD_SHARED_DIR`, or `<workspace root>/../shared`), whose layout is
@@ -135,12 +136,4 @@ fn bad_text_input_is_explained() {
     assert!(stderr.contains("not a valid KMIP JSON message"), "{stderr}");
     let stderr = fail(&["ttlv", "encode", "--hex"], b"<BatchCount type=\"Integer\" value=\"1\">");
     assert!(stderr.contains("never closed"), "{stderr}");
-}
-
-#[test]
-fn serve_says_what_this_build_has() {
-    let output = keyward(&["serve"], b"");
-    assert!(output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("KMIP wire tools") && stderr.contains("server crate"), "{stderr}");
 }
