@@ -29,6 +29,9 @@ enum Command {
     /// Administration on the store itself (needs the master key).
     #[command(subcommand)]
     Admin(cli::admin::AdminCommand),
+    /// Load generators: measure a server's throughput and latency.
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCommand),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ttlv(command) => cli::ttlv::run(command)?,
         Command::Serve => cli::serve::run(),
         Command::Admin(command) => cli::admin::run(command)?,
+        Command::Bench(command) => cli::bench::run(command)?,
     }
     Ok(())
 }
