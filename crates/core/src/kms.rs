@@ -98,6 +98,12 @@ enum AuditMessage {
 /// Records queued for the background audit writer before senders wait.
 const AUDIT_QUEUE: usize = 16_384;
 
+/// Most records the background audit writer commits in one transaction.
+const AUDIT_GROUP: usize = 4_096;
+
+/// How long the background audit writer lets records accumulate.
+const AUDIT_GATHER: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Decoded objects with their material, by (domain, id).
 type ObjectCache = quick_cache::sync::Cache<(String, String), Arc<ManagedObject>>;
 
@@ -447,9 +453,24 @@ impl<'a> Ctx<'a> {
 
 /// Writes queued audit records, grouping what has accumulated into one
 /// transaction per domain.
+///
+/// After the first record of a group arrives the writer waits
+/// [`AUDIT_GATHER`] before writing: records queued meanwhile join the group
+/// without waking it, so a stream of reads costs one wake-up and one
+/// transaction per interval instead of one per read.
 async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver<AuditMessage>) {
     let mut buffer = Vec::new();
-    while rx.recv_many(&mut buffer, 1024).await > 0 {
+    while rx.recv_many(&mut buffer, AUDIT_GROUP).await > 0 {
+        let flushing = buffer.iter().any(|m| matches!(m, AuditMessage::Flush(_)));
+        if !flushing && buffer.len() < AUDIT_GROUP {
+            tokio::time::sleep(AUDIT_GATHER).await;
+            while buffer.len() < AUDIT_GROUP {
+                match rx.try_recv() {
+                    Ok(message) => buffer.push(message),
+                    Err(_) => break,
+                }
+            }
+        }
         let mut events: Vec<AuditEvent> = Vec::new();
         let mut flushes = Vec::new();
         for message in buffer.drain(..) {
