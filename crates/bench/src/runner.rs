@@ -363,7 +363,12 @@ async fn tick(bar: ProgressBar, shared: Arc<Shared>, ticking: Arc<AtomicBool>, p
         } else {
             let since = *measure_start.get_or_insert_with(Instant::now);
             let seconds = since.elapsed().as_secs_f64().max(1e-3);
-            format!("{finished} ops, {:.0} ops/s", finished as f64 / seconds)
+            let rate = (finished * plan.progress_unit) as f64 / seconds;
+            if plan.progress_unit > 1 {
+                format!("{rate:.0} items/s")
+            } else {
+                format!("{finished} ops, {rate:.0} ops/s")
+            }
         };
         let position = match plan.stop {
             Stop::Duration(_) => u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
