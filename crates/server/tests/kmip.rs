@@ -100,6 +100,31 @@ async fn discover_versions_and_query_answer_over_mutual_tls() {
     assert!(answer.operations.contains(&Operation::Create));
     assert!(answer.operations.contains(&Operation::Encrypt));
     assert_eq!(answer.vendor_identification.as_deref(), Some("Keyward"));
+
+    let query = QueryRequest {
+        query_functions: vec![
+            QueryFunction::QueryProfiles,
+            QueryFunction::QueryCapabilities,
+            QueryFunction::QueryRNGs,
+        ],
+    };
+    let item = one(&mut connection, query.clone()).await;
+    let Some(ResponsePayload::Query(answer)) = item.payload else { panic!("{item:?}") };
+    let profiles: Vec<_> = answer.profile_information.iter().map(|p| p.profile_name).collect();
+    assert!(profiles.contains(&ProfileName::BaselineServerTLSV1_2KMIPV1_4), "{profiles:?}");
+    assert!(profiles.contains(&ProfileName::SymmetricKeyLifecycleServerKMIPV1_4));
+    let [capabilities] = &answer.capability_information[..] else { panic!("{answer:?}") };
+    assert_eq!(capabilities.batch_undo_capability, Some(false));
+    assert_eq!(capabilities.batch_continue_capability, Some(true));
+    assert_eq!(capabilities.asynchronous_capability, Some(false));
+    assert_eq!(answer.rng_parameters[0].rng_algorithm, RngAlgorithm::DRBG);
+
+    // A 1.2 client asking the same learns nothing its version lacks (all of it is 1.3).
+    let answer = connection.call(&message((1, 2), vec![query.into()])).await.unwrap();
+    let Some(ResponsePayload::Query(answer)) = &answer.batch_items[0].payload else {
+        panic!("{answer:?}")
+    };
+    assert!(answer.profile_information.is_empty() && answer.capability_information.is_empty());
     server.stop().await.unwrap();
 }
 
