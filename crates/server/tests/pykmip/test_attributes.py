@@ -169,30 +169,20 @@ class AttributeTests(KmipTestCase):
         with self.assertKmipFailure(R.INVALID_FIELD):
             self.add(ATTRIBUTES.create_attribute(
                 enums.AttributeType.OBJECT_GROUP, "g", index=1))
-        # SERVER BUG (reported, pykmip branch): adding a single-valued
-        # attribute the object already has answers Permission Denied
-        # ("Contact Information already has a value; use Modify Attribute");
-        # KMIP 1.4 §11 (Add Attribute) gives Illegal Operation for "the
-        # specified attribute already exists". Re-enable once fixed:
-        # with self.assertKmipFailure(R.ILLEGAL_OPERATION):
+        # A single-valued attribute the object already has: Illegal Operation.
         self.add(ATTRIBUTES.create_attribute(
             enums.AttributeType.CONTACT_INFORMATION, "first"))
-        with self.assertKmipFailure(None):
+        with self.assertKmipFailure(R.ILLEGAL_OPERATION):
             self.add(ATTRIBUTES.create_attribute(
                 enums.AttributeType.CONTACT_INFORMATION, "second"))
-        # SERVER BUG (reported, pykmip branch): Modify Attribute of an
-        # attribute the object lacks, or of an instance index it lacks,
-        # answers Index Out Of Bounds; KMIP 1.4 §11 (Modify Attribute) gives
-        # Invalid Field for "a specified attribute does not exist" and Item
-        # Not Found for "no matching attribute instance exists". Re-enable:
-        # with self.assertKmipFailure(R.INVALID_FIELD):
-        with self.assertKmipFailure(None):
+        # Modify of an attribute the object lacks: Invalid Field; of an
+        # instance index it lacks: Item Not Found.
+        with self.assertKmipFailure(R.INVALID_FIELD):
             self.client.modify_attribute(
                 unique_identifier=self.uid,
                 attribute=ATTRIBUTES.create_attribute(
                     enums.AttributeType.OBJECT_GROUP, "absent"))
-        # with self.assertKmipFailure(R.ITEM_NOT_FOUND):
-        with self.assertKmipFailure(None):
+        with self.assertKmipFailure(R.ITEM_NOT_FOUND):
             self.client.modify_attribute(
                 unique_identifier=self.uid,
                 attribute=ATTRIBUTES.create_attribute(
@@ -210,13 +200,8 @@ class AttributeTests(KmipTestCase):
             self.client.delete_attribute(
                 unique_identifier=self.uid,
                 attribute_name="Object Type", attribute_index=0)
-        # SERVER BUG (reported, pykmip branch): deleting an attribute the
-        # object does not have answers Index Out Of Bounds ("attribute
-        # \"Description\" has no instance at index 0"); KMIP 1.4 §11
-        # (Delete Attribute) gives Item Not Found for "no attribute with the
-        # specified name exists". Re-enable the reason once fixed:
-        # with self.assertKmipFailure(R.ITEM_NOT_FOUND):
-        with self.assertKmipFailure(None):
+        # Delete of an attribute the object does not have: Item Not Found.
+        with self.assertKmipFailure(R.ITEM_NOT_FOUND):
             self.client.delete_attribute(
                 unique_identifier=self.uid,
                 attribute_name="Description", attribute_index=0)
