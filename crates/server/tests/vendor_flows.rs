@@ -240,7 +240,7 @@ async fn veeam_flow(tls_versions: TlsVersions) {
     // format and in each format Veeam v13 may ask for.
     let locate = LocateRequest { attributes: vec![name("veeam-job-1.pub")], ..Default::default() };
     let located = payload!(call_one(&mut first, v, locate).await, Locate);
-    assert_eq!(located.unique_identifiers, [public.clone()]);
+    assert_eq!(located.unique_identifiers, std::slice::from_ref(&public));
     assert_eq!(veeam_get(&mut first, &public, None).await.0, ObjectType::PublicKey);
     for format in
         [KeyFormatType::PKCS1, KeyFormatType::X509, KeyFormatType::TransparentRSAPublicKey]
@@ -369,7 +369,10 @@ async fn synology_dsm_kmip_1_2_with_a_connection_per_operation() {
     assert_eq!(modified.attribute.value, AttributeValue::Name(Name::text(volume)));
 
     // Locate by the volume UUID finds it (and the old name no longer does), then Activate.
-    assert_eq!(payload!(once(by_name(volume)).await, Locate).unique_identifiers, [uid.clone()]);
+    assert_eq!(
+        payload!(once(by_name(volume)).await, Locate).unique_identifiers,
+        std::slice::from_ref(&uid)
+    );
     assert!(payload!(once(by_name(&temporary_name)).await, Locate).unique_identifiers.is_empty());
     payload!(once(ActivateRequest::new(uid.clone()).into()).await, Activate);
 
@@ -460,7 +463,7 @@ async fn storage_array_kmip_1_0_batch_with_id_placeholders() {
     assert!(!query.operations.contains(&Operation::Encrypt));
     assert!(!query.object_types.contains(&ObjectType::PGPKey));
 
-    assert_eq!(payload!(located.clone(), Locate).unique_identifiers, [uid.clone()]);
+    assert_eq!(payload!(located.clone(), Locate).unique_identifiers, std::slice::from_ref(&uid));
     let got = payload!(got.clone(), Get);
     assert_eq!(got.unique_identifier, uid);
     let block = got.object.key_block().unwrap();
@@ -527,7 +530,7 @@ async fn percona_server_for_mongodb_kmip_1_0_master_key() {
             }
             Some(ResponsePayload::GetAttributeList(r)) => r.attribute_names.clone(),
             Some(ResponsePayload::Locate(r)) => {
-                assert_eq!(r.unique_identifiers, [uid.clone()]);
+                assert_eq!(r.unique_identifiers, std::slice::from_ref(&uid));
                 vec![]
             }
             Some(ResponsePayload::Get(r)) => {
@@ -630,7 +633,7 @@ async fn nutanix_controller_vms_fetch_the_same_aes_256_kek() {
             LocateRequest { attributes: vec![name("nutanix-cluster-kek")], ..Default::default() };
         assert_eq!(
             payload!(call_one(cvm, v, locate).await, Locate).unique_identifiers,
-            [kek.clone()]
+            std::slice::from_ref(&kek)
         );
         let get = GetRequest { unique_identifier: Some(kek.clone()), ..Default::default() };
         let got = payload!(call_one(cvm, v, get).await, Get);
