@@ -252,15 +252,6 @@ async fn every_answer_fits(version: Version) {
         let ResponsePayload::GetAttributeList(list) = list else { panic!() };
         let mut listed: Vec<&str> = list.attribute_names.iter().map(String::as_str).collect();
         let mut returned = names.clone();
-        if version < Version::V1_2 && *object_type == ObjectType::Certificate {
-            // BUG: below KMIP 1.2, Get Attribute List of a certificate names
-            // "Cryptographic Algorithm" while Get Attributes at the same
-            // version leaves it out (its value, EC, is a 1.2 enumeration value
-            // and the downgrade drops the attribute); the list must not name
-            // an attribute the client cannot get. Remove this carve-out once
-            // Get Attribute List is version-aware.
-            listed.retain(|n| *n != "Cryptographic Algorithm" || names.contains(n));
-        }
         listed.sort_unstable();
         returned.sort_unstable();
         returned.dedup();

@@ -1,9 +1,9 @@
 //! Get Attributes, Get Attribute List, Add, Modify and Delete Attribute
 //! (KMIP 1.4 §4.12–§4.16).
 
-use keyward_kmip::DateTime;
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::operations::*;
+use keyward_kmip::{DateTime, ToTtlv};
 use keyward_store::MaterialChange;
 
 use super::required_id;
@@ -37,6 +37,15 @@ pub(crate) async fn get_attribute_list(
     let object = ctx.load(&id, false).await?;
     let mut names: Vec<String> = Vec::new();
     for attribute in object.attributes.iter() {
+        // Name only what the client's version can receive with Get Attributes.
+        if let Some(version) = ctx.version
+            && !keyward_kmip::version::attribute_survives(
+                &attribute.to_ttlv(keyward_ttlv::spec::tags::ATTRIBUTE),
+                version,
+            )
+        {
+            continue;
+        }
         let name = canonical_name(&attribute.name);
         if !names.contains(&name) {
             names.push(name);

@@ -102,7 +102,7 @@ impl Dispatcher {
             let option = header
                 .batch_error_continuation_option
                 .unwrap_or(BatchErrorContinuationOption::Stop);
-            self.run_batch(caller, items, option).await
+            self.run_batch(caller, items, option, version).await
         };
         let mut response = ResponseMessage { header: response_header, batch_items };
         if let Some(max) = header.maximum_response_size {
@@ -116,6 +116,7 @@ impl Dispatcher {
         caller: &Caller,
         items: Vec<Result<RequestBatchItem, keyward_kmip::message::BatchItemError>>,
         option: BatchErrorContinuationOption,
+        version: Version,
     ) -> Vec<ResponseBatchItem> {
         if option == BatchErrorContinuationOption::Undo && items.len() > 1 {
             // Completed items are committed one by one and cannot be rolled
@@ -140,7 +141,7 @@ impl Dispatcher {
                 })
                 .collect();
         }
-        let mut context = BatchContext::default();
+        let mut context = BatchContext::for_version(version);
         let mut responses = Vec::with_capacity(items.len());
         for item in items {
             let response = match item {
