@@ -6,6 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keyward_core::Kms;
+use keyward_ttlv::Limits;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use super::connection::{self, Shared};
+use super::dispatch::Dispatcher;
 
 /// Bounds on what a KMIP peer may hold or send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +23,8 @@ pub struct KmipLimits {
     pub max_message_size: usize,
     /// Most batch items in one request message.
     pub max_batch_items: usize,
-    /// A connection with no request for this long is closed.
+    /// A connection with no request for this long is closed; also the time a
+    /// started message has to arrive in full.
     pub idle_timeout: Duration,
     /// The TLS handshake must finish within this time.
     pub handshake_timeout: Duration,
@@ -38,9 +46,7 @@ impl Default for KmipLimits {
 #[derive(Debug)]
 pub struct KmipServer {
     listener: tokio::net::TcpListener,
-    tls: Arc<rustls::ServerConfig>,
-    kms: Kms,
-    limits: KmipLimits,
+    shared: Arc<Shared>,
 }
 
 impl KmipServer {
@@ -56,7 +62,15 @@ impl KmipServer {
         limits: KmipLimits,
     ) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(address).await?;
-        Ok(Self { listener, tls, kms, limits })
+        let decode_limits =
+            Limits { max_message_size: limits.max_message_size, ..Limits::default() };
+        let shared = Arc::new(Shared {
+            acceptor: TlsAcceptor::from(tls),
+            dispatcher: Dispatcher::new(kms.clone(), decode_limits, limits.max_batch_items),
+            kms,
+            limits,
+        });
+        Ok(Self { listener, shared })
     }
 
     /// The address actually bound (useful with port 0).
@@ -68,13 +82,52 @@ impl KmipServer {
     }
 
     /// Serves until `shutdown` completes, then stops accepting, lets every
-    /// open connection finish the message it is serving, and returns.
+    /// open connection finish the message it is serving, and returns once
+    /// they have all closed.
     ///
     /// # Errors
-    /// When accepting fails in a way that is not about one connection.
+    /// Never at present; the signature leaves room for fatal listener errors.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
-        let _ = (&self.tls, &self.kms, &self.limits);
-        shutdown.await;
+        let Self { listener, shared } = self;
+        let slots = Arc::new(Semaphore::new(shared.limits.max_connections));
+        let (drain_tx, drain_rx) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        tokio::pin!(shutdown);
+
+        loop {
+            while connections.try_join_next().is_some() {}
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                },
+                () = &mut shutdown => break,
+            };
+            let (tcp, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        tracing::warn!("accepting a KMIP connection failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let shared = shared.clone();
+            let drain = drain_rx.clone();
+            connections.spawn(async move {
+                connection::serve(tcp, peer, shared, drain).await;
+                drop(slot);
+            });
+        }
+
+        drop(listener);
+        tracing::info!("KMIP listener stopped; draining {} open connection(s)", connections.len());
+        let _ = drain_tx.send(true);
+        while connections.join_next().await.is_some() {}
+        shared.kms.flush_audit().await;
         Ok(())
     }
 }

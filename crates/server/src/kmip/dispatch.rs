@@ -1,0 +1,283 @@
+//! One request message in, one response message out.
+//!
+//! Decoding, protocol-version negotiation, batch semantics (ID Placeholder,
+//! Batch Error Continuation Option, Maximum Response Size) and the operations
+//! that belong to the protocol rather than to keys (Discover Versions, Poll,
+//! Cancel) live here; every other operation goes to [`Kms::execute`].
+
+use keyward_core::{BatchContext, Caller, Kms};
+use keyward_kmip::enums::{
+    BatchErrorContinuationOption, CancellationResult, ResultReason, ResultStatus,
+};
+use keyward_kmip::message::{
+    PartialRequestMessage, ProtocolVersion, RequestBatchItem, RequestMessage, ResponseBatchItem,
+    ResponseHeader, ResponseMessage,
+};
+use keyward_kmip::operations::{
+    CancelResponse, DiscoverVersionsRequest, DiscoverVersionsResponse, RequestPayload,
+    ResponsePayload,
+};
+use keyward_ttlv::spec::tags;
+use keyward_ttlv::{Limits, Ttlv, Value, Version, binary};
+
+/// The protocol versions served, newest first.
+pub const SUPPORTED_VERSIONS: [Version; 5] =
+    [Version::V1_4, Version::V1_3, Version::V1_2, Version::V1_1, Version::V1_0];
+
+/// Turns request messages into response messages for one caller.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispatcher {
+    kms: Kms,
+    limits: Limits,
+    max_batch_items: usize,
+}
+
+impl Dispatcher {
+    pub fn new(kms: Kms, limits: Limits, max_batch_items: usize) -> Self {
+        Self { kms, limits, max_batch_items }
+    }
+
+    /// Answers one framed request (header included). Never fails: what
+    /// cannot be processed is answered with an Invalid Message response.
+    pub async fn handle(&self, caller: &Caller, frame: &[u8]) -> Vec<u8> {
+        let item = match binary::decode(frame, &self.limits) {
+            Ok(item) => item,
+            Err(e) => {
+                return invalid_message(
+                    Version::V1_4,
+                    &format!("the message is not valid TTLV: {e}"),
+                );
+            }
+        };
+        let sniffed = sniff_version(&item);
+        if item.tag != tags::REQUEST_MESSAGE {
+            return invalid_message(
+                sniffed.unwrap_or(Version::V1_4),
+                &format!("expected a Request Message, got {}", item.tag),
+            );
+        }
+        if let Some(version) = sniffed
+            && version.major != 1
+        {
+            return invalid_message(
+                Version::V1_4,
+                &format!(
+                    "protocol version {}.{} is not served; this server speaks KMIP 1.0 to 1.4",
+                    version.major, version.minor
+                ),
+            );
+        }
+        let message = match RequestMessage::from_ttlv_per_item(item) {
+            Ok(message) => message,
+            Err(e) => {
+                return invalid_message(
+                    sniffed.unwrap_or(Version::V1_4),
+                    &format!("the request message is malformed: {e}"),
+                );
+            }
+        };
+        let response = self.process(caller, message).await;
+        let version = response.header.protocol_version.version().unwrap_or(Version::V1_4);
+        binary::encode(&response.into_ttlv_for(version))
+    }
+
+    async fn process(&self, caller: &Caller, message: PartialRequestMessage) -> ResponseMessage {
+        let header = message.header;
+        let version = negotiate(header.protocol_version);
+        let mut response_header = ResponseHeader::new(version.into(), self.kms.now().into());
+        response_header.client_correlation_value = header.client_correlation_value.clone();
+
+        let items = message.batch_items;
+        let batch_items = if items.len() > self.max_batch_items {
+            vec![ResponseBatchItem::failure(
+                None,
+                ResultReason::InvalidMessage,
+                Some(format!(
+                    "the batch has {} items; this server takes at most {} per message",
+                    items.len(),
+                    self.max_batch_items
+                )),
+            )]
+        } else {
+            let option = header
+                .batch_error_continuation_option
+                .unwrap_or(BatchErrorContinuationOption::Stop);
+            self.run_batch(caller, items, option).await
+        };
+        let mut response = ResponseMessage { header: response_header, batch_items };
+        if let Some(max) = header.maximum_response_size {
+            enforce_maximum_size(&mut response, max, version);
+        }
+        response
+    }
+
+    async fn run_batch(
+        &self,
+        caller: &Caller,
+        items: Vec<Result<RequestBatchItem, keyward_kmip::message::BatchItemError>>,
+        option: BatchErrorContinuationOption,
+    ) -> Vec<ResponseBatchItem> {
+        if option == BatchErrorContinuationOption::Undo && items.len() > 1 {
+            // Completed items are committed one by one and cannot be rolled
+            // back, so Undo is refused before anything runs (Query reports
+            // Batch Undo Capability false).
+            return items
+                .iter()
+                .map(|item| {
+                    let (operation, id) = match item {
+                        Ok(item) => (Some(item.operation()), item.unique_batch_item_id.clone()),
+                        Err(e) => (e.operation, e.unique_batch_item_id.clone()),
+                    };
+                    ResponseBatchItem::failure(
+                        operation,
+                        ResultReason::FeatureNotSupported,
+                        Some(
+                            "Batch Error Continuation Option Undo is not supported; use Stop or Continue"
+                                .to_owned(),
+                        ),
+                    )
+                    .with_id(id)
+                })
+                .collect();
+        }
+        let mut context = BatchContext::default();
+        let mut responses = Vec::with_capacity(items.len());
+        for item in items {
+            let response = match item {
+                Ok(item) => self.run_item(caller, item, &mut context).await,
+                Err(e) => ResponseBatchItem::failure(
+                    e.operation,
+                    e.error.result_reason(),
+                    Some(format!("the batch item is malformed: {}", e.error)),
+                )
+                .with_id(e.unique_batch_item_id),
+            };
+            let failed = response.result_status != ResultStatus::Success;
+            responses.push(response);
+            if failed && option != BatchErrorContinuationOption::Continue {
+                break;
+            }
+        }
+        responses
+    }
+
+    async fn run_item(
+        &self,
+        caller: &Caller,
+        item: RequestBatchItem,
+        context: &mut BatchContext,
+    ) -> ResponseBatchItem {
+        let operation = item.operation();
+        let id = item.unique_batch_item_id;
+        let result = match item.payload {
+            RequestPayload::DiscoverVersions(request) => Ok(discover_versions(&request).into()),
+            RequestPayload::Poll(_) => Err((
+                ResultReason::ItemNotFound,
+                "no asynchronous operation is pending: every operation completes before its response"
+                    .to_owned(),
+            )),
+            RequestPayload::Cancel(request) => Ok(ResponsePayload::from(CancelResponse {
+                asynchronous_correlation_value: request.asynchronous_correlation_value,
+                cancellation_result: CancellationResult::Unavailable,
+            })),
+            payload => self
+                .kms
+                .execute(caller, payload, context)
+                .await
+                .map_err(|e| (e.reason(), e.to_string())),
+        };
+        let response = match result {
+            Ok(payload) => {
+                let mut response = ResponseBatchItem::success(payload);
+                response.operation = Some(operation);
+                response
+            }
+            Err((reason, message)) => {
+                tracing::debug!(?operation, ?reason, "operation failed: {message}");
+                ResponseBatchItem::failure(Some(operation), reason, Some(message))
+            }
+        };
+        response.with_id(id)
+    }
+}
+
+/// The version to answer a request in: the request's, or the newest served
+/// when the client is newer (same major version).
+fn negotiate(requested: ProtocolVersion) -> Version {
+    match requested.version() {
+        Some(v) if SUPPORTED_VERSIONS.contains(&v) => v,
+        _ => Version::V1_4,
+    }
+}
+
+/// Discover Versions (KMIP 1.4 §4.26): every served version when the client
+/// lists none, otherwise the client's versions that are served, in the
+/// client's order of preference.
+fn discover_versions(request: &DiscoverVersionsRequest) -> DiscoverVersionsResponse {
+    let protocol_versions = if request.protocol_versions.is_empty() {
+        SUPPORTED_VERSIONS.iter().map(|&v| v.into()).collect()
+    } else {
+        request
+            .protocol_versions
+            .iter()
+            .filter(|v| v.version().is_some_and(|v| SUPPORTED_VERSIONS.contains(&v)))
+            .copied()
+            .collect()
+    };
+    DiscoverVersionsResponse { protocol_versions }
+}
+
+/// Maximum Response Size (KMIP 1.4 §6.3): when the response would be larger,
+/// the items carrying a payload fail with Response Too Large instead.
+fn enforce_maximum_size(response: &mut ResponseMessage, max: i32, version: Version) {
+    let size = binary::encode(&response.to_ttlv_for(version)).len();
+    if usize::try_from(max).is_ok_and(|max| size <= max) {
+        return;
+    }
+    for item in &mut response.batch_items {
+        if item.payload.is_some() {
+            let id = item.unique_batch_item_id.take();
+            *item = ResponseBatchItem::failure(
+                item.operation,
+                ResultReason::ResponseTooLarge,
+                Some(format!(
+                    "the response ({size} bytes) exceeds the Maximum Response Size of {max} bytes"
+                )),
+            )
+            .with_id(id);
+        }
+    }
+}
+
+/// Reads the Protocol Version of a request that may not decode as a whole.
+fn sniff_version(item: &Ttlv) -> Option<Version> {
+    let header = child(item, tags::REQUEST_HEADER)?;
+    let version = child(header, tags::PROTOCOL_VERSION)?;
+    let number = |tag| match child(version, tag).map(|i| &i.value) {
+        Some(Value::Integer(n)) => u8::try_from(*n).ok(),
+        _ => None,
+    };
+    Some(Version::new(number(tags::PROTOCOL_VERSION_MAJOR)?, number(tags::PROTOCOL_VERSION_MINOR)?))
+}
+
+fn child(item: &Ttlv, tag: keyward_ttlv::Tag) -> Option<&Ttlv> {
+    match &item.value {
+        Value::Structure(children) => children.iter().find(|c| c.tag == tag),
+        _ => None,
+    }
+}
+
+/// A response with one batch item and no Operation: Operation Failed,
+/// Invalid Message (KMIP 1.4 §11, for a message that cannot be processed).
+pub(crate) fn invalid_message(version: Version, message: &str) -> Vec<u8> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let response = ResponseMessage {
+        header: ResponseHeader::new(version.into(), now.into()),
+        batch_items: vec![ResponseBatchItem::failure(
+            None,
+            ResultReason::InvalidMessage,
+            Some(message.to_owned()),
+        )],
+    };
+    binary::encode(&response.into_ttlv_for(version))
+}
