@@ -12,13 +12,21 @@
 //! | placeholder in the response (`$UNIQUE_IDENTIFIER_0`, `$DATA_0`, …) seen for the first time | any value of the same type; captured for later requests | server-assigned |
 //! | placeholder already captured in this file | equal to the captured value | the same object |
 //! | `$NOW`, `$NOW±n` | a Date-Time between the file's start + n and now + n, each widened by the clock tolerance | time of the run |
+//! | the response header's `TimeStamp`, and any literal Date-Time of a response that no request of the file sent | as `$NOW` | the 1.0-1.2 files write the reference run's times literally (2012-04-27T08:14:39); a time the client sent is compared exactly |
 //! | `ResultMessage` | ignored on both sides (removed before comparing) | vendor text (`"DENIED"`); Result Status and Result Reason are compared |
+//! | `AttributeName` text | runs of white space are one space | the re-extracted 1.0 profile files write "Cryptographic   Length" |
 //! | `Attribute`s of a Get Attributes response | matched by Attribute Name (and Attribute Index), in any order; when the request named attributes, the sets must be equal; when it named none, the expected ones must all be there and others may follow | the spec fixes no order; "all attributes" depends on what the server keeps |
 //! | `AttributeName`s of a Get Attribute List response | any order; the expected names must all be there, others may follow | as above |
 //! | `Operation`s and `ObjectType`s of a Query response | any order; the expected ones (what the profile requires) must all be there, others may follow | a server may support more than the profile |
 //! | `VendorIdentification` of a Query response | any Text String | vendor text |
 //! | `ServerInformation` of a Query response | any Structure | its content is vendor-defined |
-//! | values the server chose: `KeyMaterial` and `DigestValue` of an object the server generated (Create, Create Key Pair, Re-key, Derive Key, …); `Data`, `SignatureData`, `MACData`, `AuthenticatedEncryptionTag` computed with such a key; `Data` of an Encrypt whose IV the server chose; `Data` of a Decrypt with such a key of a cipher text this server did not produce; `Data` of RNG Retrieve | same type and length (any non-empty value for DER key encodings: PKCS#1, PKCS#8, X.509, whose length varies by a few bytes); the pair (expected, actual) is remembered for that object, and from then on the expected value stands for the actual one, in later requests and in later expected responses (also in later files, such as TL-M-3 reading the key TL-M-2 created) | the reference server's random key gave other bytes |
+//! | `ProtocolVersion`s of a Discover Versions response | must include the expected ones, be among those the request listed (if any), newest first | the reference server supported fewer versions |
+//! | values the server chose: `KeyMaterial` and `DigestValue` of an object the server generated (Create, Create Key Pair, Re-key, Derive Key, …, also earlier in the same batch); `Data`, `SignatureData`, `MACData`, `AuthenticatedEncryptionTag` computed with such a key; `Data` and `IVCounterNonce` of an Encrypt whose IV the server chose; `Data` of an RSA Encrypt (OAEP and PKCS#1 v1.5 are randomised); `SignatureData` of a PSS signature (randomised); `Data` of a Decrypt with a generated key of a cipher text this server did not produce; `Data` of RNG Retrieve | same type and length (any non-empty value for DER key encodings, PKCS#1, PKCS#8, X.509, and transparent key structures, whose length varies by a few bytes); the pair (expected, actual) is remembered for that object, and from then on the expected value stands for the actual one, in later requests and in later expected responses (also in later files, such as TL-M-3 reading the key TL-M-2 created) | the reference server's random key, IV or padding gave other bytes; the round trip (Decrypt, Signature Verify) is still checked exactly |
+//!
+//! Requests are adjusted the same way: placeholders bound (see
+//! [`crate::RunState`]), the header's `TimeStamp` set to the current time,
+//! `AttributeName`s with runs of white space written as the spec spells
+//! them, and remembered server-chosen values put in.
 //!
 //! Everything else is compared exactly.
 
@@ -57,6 +65,11 @@ pub(crate) struct Session {
     /// Every `Data` value the server returned (so a Decrypt of one of them
     /// is a round trip, compared exactly).
     pub returned_data: HashSet<Vec<u8>>,
+    /// Unique identifiers of keys registered or created for PSS signatures,
+    /// which are randomised.
+    pub pss: HashSet<String>,
+    /// Unique identifiers of RSA keys (RSA encryption is randomised).
+    pub rsa: HashSet<String>,
 }
 
 impl Session {
@@ -88,6 +101,8 @@ pub(crate) struct Comparison<'a> {
     pub window: TimeWindow,
     /// What the run knows.
     pub session: &'a Session,
+    /// Every Date-Time the file's requests have sent so far.
+    pub sent_times: &'a HashSet<i64>,
 }
 
 /// How the leaves of a subtree are compared.
@@ -119,7 +134,13 @@ struct ItemContext {
 impl Comparison<'_> {
     /// Compares `actual` with the expected response.
     pub(crate) fn run(&self, actual: &Ttlv) -> Result<Learnt, Mismatch> {
-        let mut walk = Walk { cmp: self, learnt: Learnt::default(), item: ItemContext::default() };
+        let mut walk = Walk {
+            cmp: self,
+            learnt: Learnt::default(),
+            item: ItemContext::default(),
+            generated_here: Vec::new(),
+            leaf_tag: tags::ATTRIBUTE_NAME,
+        };
         let mut path = Vec::new();
         let label = tag_label(self.expected.tag);
         walk.item(self.expected, actual, &mut path, &label, Leaves::Exact)?;
@@ -131,6 +152,10 @@ struct Walk<'a, 'b> {
     cmp: &'a Comparison<'b>,
     learnt: Learnt,
     item: ItemContext,
+    /// Objects generated by earlier batch items of this response.
+    generated_here: Vec<String>,
+    /// The tag of the leaf being compared.
+    leaf_tag: Tag,
 }
 
 fn mismatch(label: &str, message: impl Into<String>) -> Mismatch {
@@ -171,11 +196,21 @@ impl Walk<'_, '_> {
         } else {
             leaves
         };
+        if let Value::DateTime(want) = expected.value
+            && (expected.tag == tags::TIME_STAMP || !self.cmp.sent_times.contains(&want))
+        {
+            // A time the server stamped in the reference run (a literal in
+            // the 1.0-1.2 files): the server stamps its own.
+            return self.slot(&Slot::Time(0), actual, label);
+        }
         match (&expected.value, &actual.value) {
             (Value::Structure(want), Value::Structure(got)) => {
                 self.structure(expected.tag, want, got, path, label, leaves)
             }
-            (want, got) => self.leaf(want, got, label, leaves),
+            (want, got) => {
+                self.leaf_tag = expected.tag;
+                self.leaf(want, got, label, leaves)
+            }
         }
     }
 
@@ -278,7 +313,7 @@ impl Walk<'_, '_> {
                 return Ok(());
             }
         }
-        if want == got {
+        if want == got || same_attribute_name(self.leaf_tag, want, got) {
             Ok(())
         } else {
             Err(mismatch(
@@ -312,6 +347,7 @@ impl Walk<'_, '_> {
                     &[tags::OPERATION, tags::OBJECT_TYPE],
                     &[tags::VENDOR_IDENTIFICATION, tags::SERVER_INFORMATION],
                 ),
+                "DiscoverVersions" => self.versions(want, got, label),
                 _ => self.ordered(want, got, path, label, leaves),
             },
             _ => self.ordered(want, got, path, label, leaves),
@@ -408,7 +444,7 @@ impl Walk<'_, '_> {
                     [tags::RESULT_STATUS, tags::RESULT_REASON, tags::RESULT_MESSAGE]
                         .contains(&c.tag)
                 })
-                .map(|c| show(c))
+                .map(show)
                 .collect::<Vec<_>>()
                 .join(" ");
             return Err(mismatch(
@@ -416,7 +452,13 @@ impl Walk<'_, '_> {
                 format!("{}: expected {expected}, found {found}", self.item.operation),
             ));
         }
-        self.pairwise(&want, &got_kept, path, label, Leaves::Exact)
+        self.pairwise(&want, &got_kept, path, label, Leaves::Exact)?;
+        if let Some(payload) = got.iter().find(|c| c.tag == tags::RESPONSE_PAYLOAD)
+            && crate::replay::GENERATING.contains(&self.item.operation.as_str())
+        {
+            self.generated_here.extend(crate::replay::object_identifiers(payload));
+        }
+        Ok(())
     }
 
     /// What the batch item is about, from the expected item, the actual one
@@ -438,19 +480,28 @@ impl Walk<'_, '_> {
                 Value::TextString(s) => Some(s.clone()),
                 _ => None,
             });
-        let generated = uid.as_ref().is_some_and(|u| self.cmp.session.generated.contains(u));
+        let generated = uid.as_ref().is_some_and(|u| {
+            self.cmp.session.generated.contains(u) || self.generated_here.contains(u)
+        });
+        let pss = uid.as_ref().is_some_and(|u| self.cmp.session.pss.contains(u))
+            || request_payload.is_some_and(|p| names_enum(p, tags::PADDING_METHOD, "PSS"));
+        let rsa = uid.as_ref().is_some_and(|u| self.cmp.session.rsa.contains(u))
+            || request_payload.is_some_and(|p| names_enum(p, tags::CRYPTOGRAPHIC_ALGORITHM, "RSA"));
         let mut chosen = Vec::new();
         let mut der_key = false;
         match operation.as_str() {
             "Get" | "GetAttributes" if generated => {
                 chosen.extend([tags::KEY_MATERIAL, tags::DIGEST_VALUE]);
-                der_key = payload.is_some_and(|p| has_der_format(p));
+                der_key = payload.is_some_and(has_der_format);
             }
             "Encrypt" => {
                 let server_iv = payload.is_some_and(|p| p.child(tags::IV_COUNTER_NONCE).is_some())
                     && request_payload.is_none_or(|p| p.child(tags::IV_COUNTER_NONCE).is_none());
-                if generated || server_iv {
+                if generated || server_iv || rsa {
                     chosen.extend([tags::DATA, tags::AUTHENTICATED_ENCRYPTION_TAG]);
+                }
+                if server_iv {
+                    chosen.push(tags::IV_COUNTER_NONCE);
                 }
             }
             "Decrypt" if generated => {
@@ -467,7 +518,7 @@ impl Walk<'_, '_> {
                     chosen.push(tags::DATA);
                 }
             }
-            "Sign" if generated => chosen.push(tags::SIGNATURE_DATA),
+            "Sign" if generated || pss => chosen.push(tags::SIGNATURE_DATA),
             "MAC" if generated => chosen.push(tags::MAC_DATA),
             "RNGRetrieve" => chosen.push(tags::DATA),
             _ => {}
@@ -533,6 +584,59 @@ impl Walk<'_, '_> {
         Ok(())
     }
 
+    /// A Discover Versions payload: the server lists the versions it
+    /// supports, newest first; they must include the expected ones, and be
+    /// among those the request listed (when it listed any).
+    fn versions(&mut self, want: &[Ttlv], got: &[Ttlv], label: &str) -> Result<(), Mismatch> {
+        let version = |item: &Ttlv| {
+            let number = |tag| match item.child(tag).map(|c| &c.value) {
+                Some(Value::Integer(v)) => *v,
+                _ => -1,
+            };
+            (number(tags::PROTOCOL_VERSION_MAJOR), number(tags::PROTOCOL_VERSION_MINOR))
+        };
+        let listed = |items: &[Ttlv]| -> Vec<(i32, i32)> {
+            items.iter().filter(|c| c.tag == tags::PROTOCOL_VERSION).map(version).collect()
+        };
+        let (want, actual) = (listed(want), listed(got));
+        let asked = self
+            .cmp
+            .request
+            .children()
+            .iter()
+            .filter(|c| c.tag == tags::BATCH_ITEM)
+            .find_map(|i| i.child(tags::REQUEST_PAYLOAD))
+            .map(|p| listed(p.children()))
+            .unwrap_or_default();
+        let text = |v: &[(i32, i32)]| {
+            v.iter().map(|(a, b)| format!("{a}.{b}")).collect::<Vec<_>>().join(", ")
+        };
+        if got.iter().any(|c| c.tag != tags::PROTOCOL_VERSION) {
+            return Err(mismatch(
+                label,
+                "a Discover Versions payload holds only Protocol Versions",
+            ));
+        }
+        if let Some(missing) = want.iter().find(|v| !actual.contains(v)) {
+            return Err(mismatch(
+                label,
+                format!("version {}.{} missing: found {}", missing.0, missing.1, text(&actual)),
+            ));
+        }
+        if !asked.is_empty()
+            && let Some(extra) = actual.iter().find(|v| !asked.contains(v))
+        {
+            return Err(mismatch(
+                label,
+                format!("version {}.{} was not asked for ({})", extra.0, extra.1, text(&asked)),
+            ));
+        }
+        if !actual.is_sorted_by(|a, b| a > b) {
+            return Err(mismatch(label, format!("versions not newest first: {}", text(&actual))));
+        }
+        Ok(())
+    }
+
     /// Children of the `unordered` tags compared as sets (the expected ones
     /// must be present), children of the `vendor` tags compared by type only,
     /// the others in order.
@@ -568,7 +672,10 @@ impl Walk<'_, '_> {
                         ));
                     }
                 }
-            } else if !got.iter().any(|g| g.tag == w.tag && g.value == w.value) {
+            } else if !got.iter().any(|g| {
+                g.tag == w.tag
+                    && (g.value == w.value || same_attribute_name(w.tag, &w.value, &g.value))
+            }) {
                 return Err(mismatch(&child, format!("{} missing from the response", show(w))));
             }
         }
@@ -578,6 +685,17 @@ impl Walk<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether two Attribute Names are the same name written with other runs of
+/// white space (the re-extracted 1.0 profile files write "Cryptographic   Length").
+fn same_attribute_name(tag: Tag, want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::TextString(w), Value::TextString(g)) if tag == tags::ATTRIBUTE_NAME => {
+            w.split_whitespace().eq(g.split_whitespace())
+        }
+        _ => false,
     }
 }
 
@@ -596,6 +714,26 @@ fn attribute_key(attribute: &Ttlv) -> (String, i32) {
 
 fn key_text((name, index): &(String, i32)) -> String {
     if *index == 0 { format!("{name:?}") } else { format!("{name:?} (index {index})") }
+}
+
+/// Whether `item` holds, anywhere, an enumeration `tag` with the value
+/// named `name`, directly or as the value of the attribute of that name.
+pub(crate) fn names_enum(item: &Ttlv, tag: Tag, name: &str) -> bool {
+    let named =
+        |v: u32| spec::enum_for_tag(tag).is_some_and(|t| spec::enum_value_name(t, v) == name);
+    if item.tag == tag
+        && let Value::Enumeration(v) = item.value
+    {
+        return named(v);
+    }
+    if item.tag == tags::ATTRIBUTE
+        && let (Some(n), Some(Value::Enumeration(v))) =
+            (item.child(tags::ATTRIBUTE_NAME), item.child(tags::ATTRIBUTE_VALUE).map(|v| &v.value))
+        && tag.name().is_some_and(|t| n.value == Value::text(t))
+    {
+        return named(*v);
+    }
+    item.children().iter().any(|c| names_enum(c, tag, name))
 }
 
 /// Whether a Get payload's key block holds a DER encoding.

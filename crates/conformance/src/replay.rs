@@ -74,6 +74,8 @@ impl Runner {
                         operations: None,
                         exchanges: 0,
                         kind: FailureKind::Load(e),
+                        request: None,
+                        response: None,
                     }),
                 };
             }
@@ -88,6 +90,8 @@ impl Runner {
                         operations: None,
                         exchanges: case.exchanges.len(),
                         kind: FailureKind::Connect(e),
+                        request: None,
+                        response: None,
                     }),
                 };
             }
@@ -129,6 +133,8 @@ struct FileReplay<'a> {
     captured: HashMap<String, Value>,
     /// The last value the server returned under each tag.
     latest: HashMap<Tag, Value>,
+    /// Every Date-Time the requests sent.
+    sent_times: HashSet<i64>,
 }
 
 fn now() -> i64 {
@@ -138,7 +144,14 @@ fn now() -> i64 {
 impl<'a> FileReplay<'a> {
     fn new(case: &'a TestCase, options: RunOptions) -> Self {
         let tolerance = i64::try_from(options.clock_tolerance.as_secs()).unwrap_or(i64::MAX / 4);
-        Self { case, tolerance, start: now(), captured: HashMap::new(), latest: HashMap::new() }
+        Self {
+            case,
+            tolerance,
+            start: now(),
+            captured: HashMap::new(),
+            latest: HashMap::new(),
+            sent_times: HashSet::new(),
+        }
     }
 
     async fn run<T: Transport>(
@@ -148,16 +161,22 @@ impl<'a> FileReplay<'a> {
     ) -> Result<(), Failure> {
         let exchanges = self.case.exchanges.len();
         for (index, exchange) in self.case.exchanges.iter().enumerate() {
-            let fail = |kind| Failure {
+            let fail = |kind, request: Option<&Ttlv>, response: Option<&Ttlv>| Failure {
                 request_index: Some(index),
                 operations: Some(exchange.operations()),
                 exchanges,
                 kind,
+                request: request.cloned(),
+                response: response.cloned(),
             };
-            let request = self.request(&exchange.request, session).map_err(fail)?;
-            let actual =
-                transport.call(&request).await.map_err(|e| fail(FailureKind::Transport(e)))?;
-            self.check(&exchange.response, &request, &actual, session).map_err(fail)?;
+            let request =
+                self.request(&exchange.request, session).map_err(|k| fail(k, None, None))?;
+            let actual = transport
+                .call(&request)
+                .await
+                .map_err(|e| fail(FailureKind::Transport(e), Some(&request), None))?;
+            self.check(&exchange.response, &request, &actual, session)
+                .map_err(|k| fail(k, Some(&request), Some(&actual)))?;
         }
         Ok(())
     }
@@ -167,7 +186,7 @@ impl<'a> FileReplay<'a> {
     /// captured (`$DATA_0`, `$IV_COUNTER_NONCE` where the response had a
     /// literal) to the last value the server returned under the same tag.
     /// Then values the server chose in place of the test case's are put in.
-    fn request(&self, element: &xml::Element, session: &Session) -> Result<Ttlv, FailureKind> {
+    fn request(&mut self, element: &xml::Element, session: &Session) -> Result<Ttlv, FailureKind> {
         let now = now();
         let mut resolve = |name: &str, item_type: ItemType, tag: Tag| -> Result<Value, String> {
             if let Some(offset) = text::now_offset(name) {
@@ -193,7 +212,10 @@ impl<'a> FileReplay<'a> {
         };
         let bound = xml::from_element(element, &mut resolve).map_err(FailureKind::Bind)?;
         let mut message = bound.message;
+        restamp_header(&mut message, now);
+        normalize_attribute_names(&mut message);
         substitute_request(&mut message, session);
+        collect_times(&message, &mut self.sent_times);
         Ok(message)
     }
 
@@ -235,6 +257,7 @@ impl<'a> FileReplay<'a> {
                 latest: now() + self.tolerance,
             },
             session,
+            sent_times: &self.sent_times,
         };
         let learnt = comparison.run(actual).map_err(FailureKind::Mismatch)?;
         for (name, value) in learnt.captures {
@@ -242,6 +265,8 @@ impl<'a> FileReplay<'a> {
         }
         session.substitutions.extend(learnt.substitutions);
         session.generated.extend(generated_objects(actual));
+        session.pss.extend(named_objects(request, actual, tags::PADDING_METHOD, "PSS"));
+        session.rsa.extend(named_objects(request, actual, tags::CRYPTOGRAPHIC_ALGORITHM, "RSA"));
         record_latest(actual, &mut self.latest, &mut session.returned_data);
         Ok(())
     }
@@ -267,7 +292,7 @@ fn stand_in(item_type: ItemType, offset: i64) -> Value {
 
 /// The operations whose responses name objects the server generated the key
 /// material of.
-const GENERATING: [&str; 8] = [
+pub(crate) const GENERATING: [&str; 8] = [
     "Create",
     "CreateKeyPair",
     "ReKey",
@@ -290,17 +315,44 @@ fn generated_objects(response: &Ttlv) -> Vec<String> {
             continue;
         }
         let Some(payload) = item.child(tags::RESPONSE_PAYLOAD) else { continue };
-        for child in payload.children() {
-            if [
+        out.extend(object_identifiers(payload));
+    }
+    out
+}
+
+/// The unique identifiers a response payload names directly.
+pub(crate) fn object_identifiers(payload: &Ttlv) -> Vec<String> {
+    payload
+        .children()
+        .iter()
+        .filter(|c| {
+            [
                 tags::UNIQUE_IDENTIFIER,
                 tags::PRIVATE_KEY_UNIQUE_IDENTIFIER,
                 tags::PUBLIC_KEY_UNIQUE_IDENTIFIER,
             ]
-            .contains(&child.tag)
-                && let Value::TextString(uid) = &child.value
-            {
-                out.push(uid.clone());
-            }
+            .contains(&c.tag)
+        })
+        .filter_map(|c| match &c.value {
+            Value::TextString(uid) => Some(uid.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The objects named in `response` by the batch items whose request named
+/// the enumeration value `name` of `tag` (PSS padding, the RSA algorithm).
+fn named_objects(request: &Ttlv, response: &Ttlv, tag: Tag, name: &str) -> Vec<String> {
+    let requests = request.children().iter().filter(|c| c.tag == tags::BATCH_ITEM);
+    let responses = response.children().iter().filter(|c| c.tag == tags::BATCH_ITEM);
+    let mut out = Vec::new();
+    for (sent, got) in requests.zip(responses) {
+        if sent
+            .child(tags::REQUEST_PAYLOAD)
+            .is_some_and(|p| crate::compare::names_enum(p, tag, name))
+            && let Some(payload) = got.child(tags::RESPONSE_PAYLOAD)
+        {
+            out.extend(object_identifiers(payload));
         }
     }
     out
@@ -322,6 +374,46 @@ fn record_latest(item: &Ttlv, latest: &mut HashMap<Tag, Value>, data: &mut HashS
             }
             latest.insert(item.tag, value.clone());
         }
+    }
+}
+
+/// Sets the request header's Time Stamp, if it has one, to `now`: the time
+/// the reference run sent it is written literally in the 1.0-1.2 files.
+fn restamp_header(request: &mut Ttlv, now: i64) {
+    let Value::Structure(parts) = &mut request.value else { return };
+    for header in parts.iter_mut().filter(|c| c.tag == tags::REQUEST_HEADER) {
+        let Value::Structure(fields) = &mut header.value else { continue };
+        for field in fields.iter_mut().filter(|f| f.tag == tags::TIME_STAMP) {
+            field.value = Value::DateTime(now);
+        }
+    }
+}
+
+/// Writes each Attribute Name that is a KMIP attribute's name with runs of
+/// white space ("Object   Type", an artefact of the re-extracted 1.0-1.2
+/// files) as the spec spells it.
+fn normalize_attribute_names(item: &mut Ttlv) {
+    match &mut item.value {
+        Value::Structure(children) => children.iter_mut().for_each(normalize_attribute_names),
+        Value::TextString(name) if item.tag == tags::ATTRIBUTE_NAME => {
+            if let Some(def) = keyward_ttlv::spec::attribute(name)
+                && def.name != name.as_str()
+            {
+                *name = def.name.to_owned();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Notes every Date-Time of `item`.
+fn collect_times(item: &Ttlv, times: &mut HashSet<i64>) {
+    match &item.value {
+        Value::Structure(children) => children.iter().for_each(|c| collect_times(c, times)),
+        Value::DateTime(t) => {
+            times.insert(*t);
+        }
+        _ => {}
     }
 }
 

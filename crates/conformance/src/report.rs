@@ -4,8 +4,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use keyward_client::ClientError;
-use keyward_ttlv::TextError;
 use keyward_ttlv::text::Mismatch;
+use keyward_ttlv::{TextError, Ttlv};
 
 /// Why a test-case file could not be read as a test case.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +100,10 @@ pub struct Failure {
     pub exchanges: usize,
     /// What went wrong.
     pub kind: FailureKind,
+    /// The request sent at that exchange, when it was built.
+    pub request: Option<Ttlv>,
+    /// The response received at that exchange, when there was one.
+    pub response: Option<Ttlv>,
 }
 
 impl Failure {

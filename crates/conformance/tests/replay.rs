@@ -81,8 +81,31 @@ impl Transport for Echo {
         };
         let mut response =
             xml::from_element(&element, &mut resolve).expect("expected response").message;
+        // A real server stamps its own times where the reference run's are
+        // written literally (the 1.0-1.2 files); times the client sent stay.
+        let mut sent = Vec::new();
+        for request in &self.requests {
+            times(request, &mut |t| sent.push(*t));
+        }
+        restamp(&mut response, &sent, now);
         (self.mutate)(index, &mut response);
         Ok(response)
+    }
+}
+
+fn times(item: &Ttlv, f: &mut dyn FnMut(&i64)) {
+    match &item.value {
+        Value::Structure(children) => children.iter().for_each(|c| times(c, f)),
+        Value::DateTime(t) => f(t),
+        _ => {}
+    }
+}
+
+fn restamp(item: &mut Ttlv, sent: &[i64], now: i64) {
+    match &mut item.value {
+        Value::Structure(children) => children.iter_mut().for_each(|c| restamp(c, sent, now)),
+        Value::DateTime(t) if item.tag == tags::TIME_STAMP || !sent.contains(t) => *t = now,
+        _ => {}
     }
 }
 
