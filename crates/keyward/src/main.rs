@@ -29,6 +29,8 @@ enum Command {
     /// Administration on the store itself (needs the master key).
     #[command(subcommand)]
     Admin(cli::admin::AdminCommand),
+    /// Replay OASIS KMIP XML test cases against a KMIP server: PASS/FAIL per file.
+    Conformance(cli::conformance::ConformanceArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ttlv(command) => cli::ttlv::run(command)?,
         Command::Serve => cli::serve::run(),
         Command::Admin(command) => cli::admin::run(command)?,
+        Command::Conformance(args) => cli::conformance::run(args)?,
     }
     Ok(())
 }

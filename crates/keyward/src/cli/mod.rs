@@ -1,5 +1,6 @@
 //! The commands of the `keyward` binary, one module each.
 
 pub mod admin;
+pub mod conformance;
 pub mod serve;
 pub mod ttlv;
