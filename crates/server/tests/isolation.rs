@@ -377,14 +377,16 @@ fn attempts(target: &Fixture, own: &Fixture) -> Vec<(&'static str, RequestPayloa
 /// each, and the key material of the AES key.
 async fn snapshot(connection: &mut Connection, fixture: &Fixture) -> Vec<String> {
     let mut seen = Vec::new();
+    // Serve the key first: its first Get clears Fresh, and the snapshot must
+    // not change by being taken.
+    let get = GetRequest { unique_identifier: Some(fixture.aes.clone()), ..Default::default() };
+    seen.push(format!("{:?}", payload!(call_one(connection, V, get).await, Get)));
     for id in fixture.ids() {
         let all =
             GetAttributesRequest { unique_identifier: Some(id.clone()), attribute_names: vec![] };
         let attributes = payload!(call_one(connection, V, all).await, GetAttributes);
         seen.push(format!("{attributes:?}"));
     }
-    let get = GetRequest { unique_identifier: Some(fixture.aes.clone()), ..Default::default() };
-    seen.push(format!("{:?}", payload!(call_one(connection, V, get).await, Get)));
     seen
 }
 

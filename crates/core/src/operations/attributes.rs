@@ -20,6 +20,12 @@ pub(crate) async fn get_attributes(
     let id = required_id(request.unique_identifier)?;
     let object = ctx.load(&id, false).await?;
     let wanted: Vec<String> = request.attribute_names.iter().map(|n| canonical_name(n)).collect();
+    if let Some(twice) = wanted.iter().enumerate().find(|(i, n)| wanted[..*i].contains(n)) {
+        return Err(Error::InvalidMessage(format!(
+            "the attribute name {:?} is asked for twice",
+            twice.1
+        )));
+    }
     let attributes = object
         .attributes
         .iter()
