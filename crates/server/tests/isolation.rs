@@ -498,13 +498,7 @@ async fn import_under_another_domains_identifier_reveals_nothing() {
         // Under A's identifier it must answer the same way: anything else tells
         // B that A's object exists. And A's key must not change.
         let item = call_one(&mut bob, V, import(&a_key, replace)).await;
-        // BUG: Import from domain B under domain A's identifier answers General
-        // Failure "storage failure: object \"<id>\" already exists" (Replace
-        // Existing absent or true) where an unused identifier succeeds: object
-        // ids are one store-wide primary key while the core's lookup is
-        // per domain, so the insert collides. Re-enable once ids are per domain.
-        // assert_eq!(item.result_status, ResultStatus::Success, "replace {replace:?}: {item:?}");
-        let _ = item;
+        assert_eq!(item.result_status, ResultStatus::Success, "replace {replace:?}: {item:?}");
         assert_eq!(payload!(call_one(&mut alice, V, get.clone()).await, Get), before);
     }
 }
