@@ -43,6 +43,17 @@ pub struct DomainInfo {
 pub struct BatchContext {
     /// The ID Placeholder.
     pub id_placeholder: Option<String>,
+    /// The KMIP protocol version the message speaks, when the door has one:
+    /// answers that list names (Get Attribute List) leave out what that
+    /// version cannot receive.
+    pub version: Option<keyward_ttlv::Version>,
+}
+
+impl BatchContext {
+    /// The context of a message speaking KMIP `version`.
+    pub fn for_version(version: keyward_ttlv::Version) -> Self {
+        Self { id_placeholder: None, version: Some(version) }
+    }
 }
 
 /// Settings of the core.
@@ -191,6 +202,7 @@ impl Kms {
         let (response, object_id) = loop {
             attempt += 1;
             let mut ctx = Ctx::new(self, caller, &domain);
+            ctx.version = batch.version;
             match operations::run(&mut ctx, request.clone()).await {
                 Ok(response) => {
                     let object_id = operations::response_id(&response).or(target.clone());
@@ -345,12 +357,14 @@ pub(crate) struct Ctx<'a> {
     pub caller: &'a Caller,
     pub domain: &'a DomainInfo,
     pub now: i64,
+    /// The protocol version of the message, if any.
+    pub version: Option<keyward_ttlv::Version>,
     changes: Vec<Change>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(kms: &'a Kms, caller: &'a Caller, domain: &'a DomainInfo) -> Self {
-        Self { kms, caller, domain, now: kms.now(), changes: Vec::new() }
+        Self { kms, caller, domain, now: kms.now(), version: None, changes: Vec::new() }
     }
 
     /// A fresh Unique Identifier.

@@ -32,6 +32,8 @@ enum Command {
     /// Load generators: measure a server's throughput and latency.
     #[command(subcommand)]
     Bench(cli::bench::BenchCommand),
+    /// Replay OASIS KMIP XML test cases against a KMIP server: PASS/FAIL per file.
+    Conformance(cli::conformance::ConformanceArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -40,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => cli::serve::run(),
         Command::Admin(command) => cli::admin::run(command)?,
         Command::Bench(command) => cli::bench::run(command)?,
+        Command::Conformance(args) => cli::conformance::run(args)?,
     }
     Ok(())
 }

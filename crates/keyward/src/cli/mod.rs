@@ -2,5 +2,6 @@
 
 pub mod admin;
 pub mod bench;
+pub mod conformance;
 pub mod serve;
 pub mod ttlv;
