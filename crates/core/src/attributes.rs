@@ -173,10 +173,7 @@ impl Attributes {
             return Err(Error::Denied(format!("{} is set by the server only", attribute.name)));
         }
         if !rule.multi_instance && self.all(&attribute.name).next().is_some() {
-            return Err(Error::Denied(format!(
-                "{} already has a value; use Modify Attribute",
-                attribute.name
-            )));
+            return Err(Error::AttributeExists(attribute.name));
         }
         Ok(self.push(attribute))
     }
@@ -194,11 +191,14 @@ impl Attributes {
         }
         let name = canonical_name(&attribute.name);
         let index = attribute.index.unwrap_or(0);
+        if self.all(&name).next().is_none() {
+            return Err(Error::AttributeAbsent(name));
+        }
         let slot = self
             .items
             .iter_mut()
             .find(|a| canonical_name(&a.name) == name && a.index.unwrap_or(0) == index)
-            .ok_or_else(|| Error::IndexOutOfBounds { name: name.clone(), index })?;
+            .ok_or_else(|| Error::NoSuchInstance { name: name.clone(), index })?;
         slot.value = attribute.value;
         Ok(slot.clone())
     }
@@ -216,7 +216,7 @@ impl Attributes {
             .items
             .iter()
             .position(|a| canonical_name(&a.name) == canonical && a.index.unwrap_or(0) == index)
-            .ok_or(Error::IndexOutOfBounds { name: canonical, index })?;
+            .ok_or(Error::NoSuchInstance { name: canonical, index })?;
         Ok(self.items.remove(position))
     }
 }
@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(names, [Some(1), Some(2)]);
         assert!(matches!(
             attrs.client_delete("Name", Some(7)),
-            Err(Error::IndexOutOfBounds { index: 7, .. })
+            Err(Error::NoSuchInstance { index: 7, .. })
         ));
     }
 

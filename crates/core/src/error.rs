@@ -36,14 +36,23 @@ pub enum Error {
     /// The requested key format cannot be produced for this object.
     #[error("key format not supported: {0}")]
     KeyFormatNotSupported(String),
-    /// An attribute index does not exist.
+    /// Modify Attribute of an attribute the object does not have (KMIP 1.4
+    /// §11.15: Invalid Field; it must be added first).
+    #[error("the object has no {0:?} attribute; add it with Add Attribute first")]
+    AttributeAbsent(String),
+    /// No instance of the attribute at this index (KMIP 1.4 §11.15–16: Item
+    /// Not Found).
     #[error("attribute {name:?} has no instance at index {index}")]
-    IndexOutOfBounds {
+    NoSuchInstance {
         /// The attribute name.
         name: String,
         /// The index asked for.
         index: i32,
     },
+    /// Add Attribute of a single-instance attribute the object already has
+    /// (KMIP 1.4 §11.14: Illegal Operation).
+    #[error("{0} already has a value; use Modify Attribute")]
+    AttributeExists(String),
     /// The object is archived; recover it first.
     #[error("object {0:?} is archived; recover it first")]
     Archived(String),
@@ -117,7 +126,9 @@ impl Error {
             Error::OperationNotSupported(_) => ResultReason::OperationNotSupported,
             Error::FeatureNotSupported(_) => ResultReason::FeatureNotSupported,
             Error::KeyFormatNotSupported(_) => ResultReason::KeyFormatTypeNotSupported,
-            Error::IndexOutOfBounds { .. } => ResultReason::IndexOutOfBounds,
+            Error::AttributeAbsent(_) => ResultReason::InvalidField,
+            Error::NoSuchInstance { .. } => ResultReason::ItemNotFound,
+            Error::AttributeExists(_) => ResultReason::IllegalOperation,
             Error::Archived(_) => ResultReason::ObjectArchived,
             Error::NotExtractable(_) => ResultReason::NotExtractable,
             Error::KeyValueNotPresent(_) => ResultReason::KeyValueNotPresent,

@@ -43,6 +43,17 @@ pub struct DomainInfo {
 pub struct BatchContext {
     /// The ID Placeholder.
     pub id_placeholder: Option<String>,
+    /// The KMIP protocol version the message speaks, when the door has one:
+    /// answers that list names (Get Attribute List) leave out what that
+    /// version cannot receive.
+    pub version: Option<keyward_ttlv::Version>,
+}
+
+impl BatchContext {
+    /// The context of a message speaking KMIP `version`.
+    pub fn for_version(version: keyward_ttlv::Version) -> Self {
+        Self { id_placeholder: None, version: Some(version) }
+    }
 }
 
 /// Settings of the core.
@@ -97,6 +108,12 @@ enum AuditMessage {
 
 /// Records queued for the background audit writer before senders wait.
 const AUDIT_QUEUE: usize = 16_384;
+
+/// Most records the background audit writer commits in one transaction.
+const AUDIT_GROUP: usize = 4_096;
+
+/// How long the background audit writer lets records accumulate.
+const AUDIT_GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Decoded objects with their material, by (domain, id).
 type ObjectCache = quick_cache::sync::Cache<(String, String), Arc<ManagedObject>>;
@@ -185,6 +202,7 @@ impl Kms {
         let (response, object_id) = loop {
             attempt += 1;
             let mut ctx = Ctx::new(self, caller, &domain);
+            ctx.version = batch.version;
             match operations::run(&mut ctx, request.clone()).await {
                 Ok(response) => {
                     let object_id = operations::response_id(&response).or(target.clone());
@@ -339,12 +357,14 @@ pub(crate) struct Ctx<'a> {
     pub caller: &'a Caller,
     pub domain: &'a DomainInfo,
     pub now: i64,
+    /// The protocol version of the message, if any.
+    pub version: Option<keyward_ttlv::Version>,
     changes: Vec<Change>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(kms: &'a Kms, caller: &'a Caller, domain: &'a DomainInfo) -> Self {
-        Self { kms, caller, domain, now: kms.now(), changes: Vec::new() }
+        Self { kms, caller, domain, now: kms.now(), version: None, changes: Vec::new() }
     }
 
     /// A fresh Unique Identifier.
@@ -447,9 +467,24 @@ impl<'a> Ctx<'a> {
 
 /// Writes queued audit records, grouping what has accumulated into one
 /// transaction per domain.
+///
+/// After the first record of a group arrives the writer waits
+/// [`AUDIT_GATHER`] before writing: records queued meanwhile join the group
+/// without waking it, so a stream of reads costs one wake-up and one
+/// transaction per interval instead of one per read.
 async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver<AuditMessage>) {
     let mut buffer = Vec::new();
-    while rx.recv_many(&mut buffer, 1024).await > 0 {
+    while rx.recv_many(&mut buffer, AUDIT_GROUP).await > 0 {
+        let flushing = buffer.iter().any(|m| matches!(m, AuditMessage::Flush(_)));
+        if !flushing && buffer.len() < AUDIT_GROUP {
+            tokio::time::sleep(AUDIT_GATHER).await;
+            while buffer.len() < AUDIT_GROUP {
+                match rx.try_recv() {
+                    Ok(message) => buffer.push(message),
+                    Err(_) => break,
+                }
+            }
+        }
         let mut events: Vec<AuditEvent> = Vec::new();
         let mut flushes = Vec::new();
         for message in buffer.drain(..) {

@@ -101,9 +101,10 @@ async fn dates_drive_state_and_modify_activation_date_activates(env: Env) {
         unique_identifier: Some(id.clone()),
         attribute: Attribute::new(AttributeValue::ActivationDate(DateTime(T0 + 100))),
     };
-    // Activation Date can only be modified once it exists; add it first.
+    // Activation Date can only be modified once it exists; add it first
+    // (KMIP 1.4 §11.15: Invalid Field).
     let err = run(&env.kms, &caller, request.clone()).await.unwrap_err();
-    assert_eq!(err.reason(), ResultReason::IndexOutOfBounds);
+    assert_eq!(err.reason(), ResultReason::InvalidField);
     let add = AddAttributeRequest {
         unique_identifier: Some(id.clone()),
         attribute: request.attribute.clone(),

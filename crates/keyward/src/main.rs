@@ -29,6 +29,11 @@ enum Command {
     /// Administration on the store itself (needs the master key): accounts, domains,
     /// credentials, tokens, audit.
     Admin(cli::admin::AdminArgs),
+    /// Load generators: measure a server's throughput and latency.
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCommand),
+    /// Replay OASIS KMIP XML test cases against a KMIP server: PASS/FAIL per file.
+    Conformance(cli::conformance::ConformanceArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +41,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ttlv(command) => cli::ttlv::run(command)?,
         Command::Serve(args) => cli::serve::run(args)?,
         Command::Admin(args) => cli::admin::run(args)?,
+        Command::Bench(command) => cli::bench::run(command)?,
+        Command::Conformance(args) => cli::conformance::run(args)?,
     }
     Ok(())
 }

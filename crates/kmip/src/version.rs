@@ -68,6 +68,13 @@ pub fn downgrade(item: &mut Ttlv, version: Version) {
     }
 }
 
+/// True if [`downgrade`] keeps the Attribute structure `attribute` for a
+/// client speaking `version` (possibly with some fields removed): its name
+/// and its value are defined at that version.
+pub fn attribute_survives(attribute: &Ttlv, version: Version) -> bool {
+    attribute_fits(attribute, version)
+}
+
 /// True if `version` defines everything in `item` that [`downgrade`] would remove.
 pub fn fits(item: &Ttlv, version: Version) -> bool {
     let mut copy = item.clone();

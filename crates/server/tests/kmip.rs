@@ -100,6 +100,31 @@ async fn discover_versions_and_query_answer_over_mutual_tls() {
     assert!(answer.operations.contains(&Operation::Create));
     assert!(answer.operations.contains(&Operation::Encrypt));
     assert_eq!(answer.vendor_identification.as_deref(), Some("Keyward"));
+
+    let query = QueryRequest {
+        query_functions: vec![
+            QueryFunction::QueryProfiles,
+            QueryFunction::QueryCapabilities,
+            QueryFunction::QueryRNGs,
+        ],
+    };
+    let item = one(&mut connection, query.clone()).await;
+    let Some(ResponsePayload::Query(answer)) = item.payload else { panic!("{item:?}") };
+    let profiles: Vec<_> = answer.profile_information.iter().map(|p| p.profile_name).collect();
+    assert!(profiles.contains(&ProfileName::BaselineServerTLSV1_2KMIPV1_4), "{profiles:?}");
+    assert!(profiles.contains(&ProfileName::SymmetricKeyLifecycleServerKMIPV1_4));
+    let [capabilities] = &answer.capability_information[..] else { panic!("{answer:?}") };
+    assert_eq!(capabilities.batch_undo_capability, Some(false));
+    assert_eq!(capabilities.batch_continue_capability, Some(true));
+    assert_eq!(capabilities.asynchronous_capability, Some(false));
+    assert_eq!(answer.rng_parameters[0].rng_algorithm, RngAlgorithm::DRBG);
+
+    // A 1.2 client asking the same learns nothing its version lacks (all of it is 1.3).
+    let answer = connection.call(&message((1, 2), vec![query.into()])).await.unwrap();
+    let Some(ResponsePayload::Query(answer)) = &answer.batch_items[0].payload else {
+        panic!("{answer:?}")
+    };
+    assert!(answer.profile_information.is_empty() && answer.capability_information.is_empty());
     server.stop().await.unwrap();
 }
 
@@ -167,15 +192,23 @@ async fn batch_error_continuation_stop_continue_and_undo() {
     assert_eq!(failed(&response.batch_items[0]), ResultReason::ItemNotFound);
     assert_eq!(response.batch_items[1].result_status, ResultStatus::Success);
 
-    // Undo cannot be honoured once items commit one by one: refused, nothing done.
+    // Undo: a batch that succeeds is processed; a failure stops the batch and
+    // says that the completed items were kept (this server cannot undo).
     let mut request = message((1, 4), vec![aes_256("undo-a").into(), aes_256("undo-b").into()]);
     request.header.batch_error_continuation_option = Some(BatchErrorContinuationOption::Undo);
     let response = connection.call(&request).await.unwrap();
     assert_eq!(response.batch_items.len(), 2);
-    for item in &response.batch_items {
-        assert_eq!(failed(item), ResultReason::FeatureNotSupported);
-    }
-    assert_eq!(server.store.count_objects(&server.domain).await.unwrap(), 1);
+    assert!(response.batch_items.iter().all(|i| i.result_status == ResultStatus::Success));
+    let mut request =
+        message((1, 4), vec![aes_256("undo-c").into(), missing().into(), aes_256("undo-d").into()]);
+    request.header.batch_error_continuation_option = Some(BatchErrorContinuationOption::Undo);
+    let response = connection.call(&request).await.unwrap();
+    assert_eq!(response.batch_items.len(), 2);
+    assert_eq!(failed(&response.batch_items[1]), ResultReason::ItemNotFound);
+    let message = response.batch_items[1].result_message.as_deref().unwrap();
+    assert!(message.contains("not undone"), "{message}");
+    // after-continue, undo-a, undo-b, undo-c; never undo-d.
+    assert_eq!(server.store.count_objects(&server.domain).await.unwrap(), 4);
 }
 
 #[tokio::test]
@@ -420,4 +453,28 @@ async fn shutdown_drains_open_connections_and_returns() {
     server.stop().await.unwrap();
     assert!(matches!(connection.read_frame().await, Err(ClientError::Closed | ClientError::Io(_))));
     assert!(tokio::net::TcpStream::connect(address).await.is_err(), "the listener is closed");
+}
+
+#[tokio::test]
+async fn fresh_is_true_until_the_object_is_first_served() {
+    let server = TestServer::start().await;
+    let credential = server.root_credential(&server.domain).await;
+    let mut connection = connect(&server, &credential).await;
+    let id = create(&mut connection, "fresh").await;
+    let fresh = |item: ResponseBatchItem| match item.payload {
+        Some(ResponsePayload::GetAttributes(r)) => r.attributes[0].value.clone(),
+        other => panic!("{other:?}"),
+    };
+    let ask = || GetAttributesRequest {
+        unique_identifier: Some(id.clone()),
+        attribute_names: vec!["Fresh".into()],
+    };
+    assert_eq!(fresh(one(&mut connection, ask()).await), AttributeValue::Fresh(true));
+    let got = one(
+        &mut connection,
+        GetRequest { unique_identifier: Some(id.clone()), ..Default::default() },
+    )
+    .await;
+    assert_eq!(got.result_status, ResultStatus::Success);
+    assert_eq!(fresh(one(&mut connection, ask()).await), AttributeValue::Fresh(false));
 }

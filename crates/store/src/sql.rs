@@ -131,11 +131,21 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/sqlite/0001_objects.sql")),
     (2, "credentials", include_str!("../migrations/sqlite/0002_credentials.sql")),
     (3, "server secrets", include_str!("../migrations/sqlite/0003_server_secrets.sql")),
+    (
+        4,
+        "object ids per domain",
+        include_str!("../migrations/sqlite/0004_object_ids_per_domain.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/postgres/0001_objects.sql")),
     (2, "credentials", include_str!("../migrations/postgres/0002_credentials.sql")),
     (3, "server secrets", include_str!("../migrations/postgres/0003_server_secrets.sql")),
+    (
+        4,
+        "object ids per domain",
+        include_str!("../migrations/postgres/0004_object_ids_per_domain.sql"),
+    ),
 ];
 
 /// The schema migrations of a backend, up to and including `up_to`.
@@ -161,7 +171,7 @@ pub fn migrator(backend: Backend, up_to: i64) -> Migrator {
 }
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Parses a store URL into the backend and the URL sqlx's `Any` driver takes.
 pub fn parse_url(url: &str) -> Result<(Backend, String)> {
@@ -483,9 +493,10 @@ impl SqlStore {
         .ok_or_else(|| Error::NotFound { domain: domain_id.to_owned(), id: id.to_owned() })?;
         let sealed: Option<Vec<u8>> = row.try_get(4)?;
         let links = sqlx::query(
-            "SELECT link_type, target_id FROM object_links WHERE object_id = $1 \
+            "SELECT link_type, target_id FROM object_links WHERE domain_id = $1 AND object_id = $2 \
              ORDER BY link_type, target_id",
         )
+        .bind(domain_id)
         .bind(id)
         .fetch_all(pool)
         .await?
@@ -557,7 +568,9 @@ impl SqlStore {
                 ));
             }
             if needs_object {
-                sql.push_str(" JOIN objects o ON o.id = i0.object_id");
+                sql.push_str(
+                    " JOIN objects o ON o.domain_id = i0.domain_id AND o.id = i0.object_id",
+                );
             }
             let (a, b) = (next(), next());
             sql.push_str(&format!(

@@ -508,11 +508,13 @@ async fn exec_change(conn: &mut Conn, domain: &str, c: &PreparedChange, now: i64
             if r.rows_affected() == 0 {
                 return Err(lost_cas(conn, domain, id, *expected_version).await);
             }
-            sqlx::query("DELETE FROM object_index WHERE object_id = $1")
+            sqlx::query("DELETE FROM object_index WHERE domain_id = $1 AND object_id = $2")
+                .bind(domain)
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("DELETE FROM object_links WHERE object_id = $1")
+            sqlx::query("DELETE FROM object_links WHERE domain_id = $1 AND object_id = $2")
+                .bind(domain)
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
@@ -532,11 +534,13 @@ async fn exec_change(conn: &mut Conn, domain: &str, c: &PreparedChange, now: i64
             if r.rows_affected() == 0 {
                 return Err(lost_cas(conn, domain, id, *expected_version).await);
             }
-            sqlx::query("DELETE FROM object_index WHERE object_id = $1")
+            sqlx::query("DELETE FROM object_index WHERE domain_id = $1 AND object_id = $2")
+                .bind(domain)
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("DELETE FROM object_links WHERE object_id = $1")
+            sqlx::query("DELETE FROM object_links WHERE domain_id = $1 AND object_id = $2")
+                .bind(domain)
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;

@@ -32,6 +32,10 @@ macro_rules! suite {
             fn upgrade_from_schema_2() {
                 run(cases::upgrade_from_schema_2(Backend::Sqlite))
             }
+            #[test]
+            fn upgrade_from_schema_4_without_3() {
+                run(cases::upgrade_from_schema_4_without_3(Backend::Sqlite))
+            }
         }
         mod postgres {
             use super::*;
@@ -52,6 +56,10 @@ macro_rules! suite {
             #[test]
             fn upgrade_from_schema_2() {
                 run(cases::upgrade_from_schema_2(Backend::Postgres))
+            }
+            #[test]
+            fn upgrade_from_schema_4_without_3() {
+                run(cases::upgrade_from_schema_4_without_3(Backend::Postgres))
             }
         }
     };

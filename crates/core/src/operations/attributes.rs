@@ -1,9 +1,9 @@
 //! Get Attributes, Get Attribute List, Add, Modify and Delete Attribute
 //! (KMIP 1.4 §4.12–§4.16).
 
-use keyward_kmip::DateTime;
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::operations::*;
+use keyward_kmip::{DateTime, ToTtlv};
 use keyward_store::MaterialChange;
 
 use super::required_id;
@@ -20,6 +20,12 @@ pub(crate) async fn get_attributes(
     let id = required_id(request.unique_identifier)?;
     let object = ctx.load(&id, false).await?;
     let wanted: Vec<String> = request.attribute_names.iter().map(|n| canonical_name(n)).collect();
+    if let Some(twice) = wanted.iter().enumerate().find(|(i, n)| wanted[..*i].contains(n)) {
+        return Err(Error::InvalidMessage(format!(
+            "the attribute name {:?} is asked for twice",
+            twice.1
+        )));
+    }
     let attributes = object
         .attributes
         .iter()
@@ -37,6 +43,15 @@ pub(crate) async fn get_attribute_list(
     let object = ctx.load(&id, false).await?;
     let mut names: Vec<String> = Vec::new();
     for attribute in object.attributes.iter() {
+        // Name only what the client's version can receive with Get Attributes.
+        if let Some(version) = ctx.version
+            && !keyward_kmip::version::attribute_survives(
+                &attribute.to_ttlv(keyward_ttlv::spec::tags::ATTRIBUTE),
+                version,
+            )
+        {
+            continue;
+        }
         let name = canonical_name(&attribute.name);
         if !names.contains(&name) {
             names.push(name);

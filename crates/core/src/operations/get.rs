@@ -17,6 +17,7 @@ use keyward_kmip::attributes::AttributeValue;
 use keyward_kmip::enums::{KeyCompressionType, KeyFormatType, KeyWrapType};
 use keyward_kmip::objects::{KeyWrappingSpecification, Object};
 use keyward_kmip::operations::{GetRequest, GetResponse};
+use keyward_store::MaterialChange;
 
 use super::archive::is_archived;
 use super::required_id;
@@ -44,7 +45,17 @@ pub(crate) async fn get(ctx: &mut Ctx<'_>, request: GetRequest) -> Result<GetRes
         key_wrapping_specification: request.key_wrapping_specification,
     };
     let material = deliver(ctx, &object, &keys).await?;
+    served(ctx, object);
     Ok(GetResponse { unique_identifier: id, object: material })
+}
+
+/// Records that the object has been served to a client: Fresh becomes false
+/// (KMIP 1.4 §3.34). Only the first serving writes.
+pub(crate) fn served(ctx: &mut Ctx<'_>, mut object: ManagedObject) {
+    if matches!(object.attributes.get("Fresh"), Some(AttributeValue::Fresh(true))) {
+        object.attributes.set(AttributeValue::Fresh(false));
+        ctx.update(&object, MaterialChange::Keep);
+    }
 }
 
 /// The object's material as `keys` asks (see the module documentation).

@@ -1,7 +1,13 @@
 //! Query (KMIP 1.4 §4.25): what this server supports.
 
-use keyward_kmip::enums::{ObjectType, Operation, QueryFunction};
-use keyward_kmip::operations::{QueryRequest, QueryResponse};
+use keyward_kmip::attributes::RngParameters;
+use keyward_kmip::enums::{
+    CryptographicAlgorithm, DestroyAction, DrbgAlgorithm, ObjectType, Operation, ProfileName,
+    QueryFunction, RngAlgorithm, RngMode, ShreddingAlgorithm, UnwrapMode,
+};
+use keyward_kmip::operations::{
+    CapabilityInformation, ProfileInformation, QueryRequest, QueryResponse,
+};
 
 use crate::Error;
 use crate::kms::Ctx;
@@ -20,6 +26,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::Activate,
     Operation::Revoke,
     Operation::Destroy,
+    // Answered by the KMIP door: nothing is ever pending, Poll and Cancel say so.
+    Operation::Poll,
+    Operation::Cancel,
     Operation::Query,
     Operation::DiscoverVersions,
     Operation::CreateKeyPair,
@@ -58,6 +67,37 @@ pub(crate) const OBJECT_TYPES: &[ObjectType] = &[
     ObjectType::PGPKey,
 ];
 
+/// The server profiles claimed, at every KMIP version that names them (the
+/// KMIP layer drops the values a client's version does not define). Storage
+/// Array and Tape Library are not claimed: their test cases use Template
+/// objects and Lease Time, which Keyward does not serve.
+pub(crate) const PROFILES: &[ProfileName] = {
+    use ProfileName as P;
+    &[
+        P::BaselineServerTLSV1_2KMIPV1_4,
+        P::SymmetricKeyLifecycleServerKMIPV1_4,
+        P::AsymmetricKeyLifecycleServerKMIPV1_4,
+        P::BasicCryptographicServerKMIPV1_4,
+        P::AdvancedCryptographicServerKMIPV1_4,
+        P::RNGCryptographicServerKMIPV1_4,
+        P::OpaqueManagedObjectStoreServerKMIPV1_4,
+        P::BaselineServerTLSV1_2KMIPV1_3,
+        P::SymmetricKeyLifecycleServerKMIPV1_3,
+        P::AsymmetricKeyLifecycleServerKMIPV1_3,
+        P::BasicCryptographicServerKMIPV1_3,
+        P::AdvancedCryptographicServerKMIPV1_3,
+        P::RNGCryptographicServerKMIPV1_3,
+        P::OpaqueManagedObjectStoreServerKMIPV1_3,
+        P::BaselineServerTLSV1_2KMIPV1_2,
+        P::SymmetricKeyLifecycleServerKMIPV1_2,
+        P::AsymmetricKeyLifecycleServerKMIPV1_2,
+        P::BasicCryptographicServerKMIPV1_2,
+        P::AdvancedCryptographicServerKMIPV1_2,
+        P::RNGCryptographicServerKMIPV1_2,
+        P::OpaqueManagedObjectStoreServerKMIPV1_2,
+    ]
+};
+
 pub(crate) fn query(ctx: &Ctx<'_>, request: QueryRequest) -> Result<QueryResponse, Error> {
     let mut response = QueryResponse::default();
     for function in request.query_functions {
@@ -67,10 +107,58 @@ pub(crate) fn query(ctx: &Ctx<'_>, request: QueryRequest) -> Result<QueryRespons
             QueryFunction::QueryServerInformation => {
                 response.vendor_identification = Some(ctx.kms.config().vendor.clone());
             }
-            // Namespaces, extensions, attestation, RNG, profiles, validations,
-            // capabilities, registration methods: none to report yet.
+            QueryFunction::QueryProfiles => {
+                response.profile_information = PROFILES
+                    .iter()
+                    .map(|&profile_name| ProfileInformation {
+                        profile_name,
+                        server_uri: None,
+                        server_port: None,
+                    })
+                    .collect();
+            }
+            QueryFunction::QueryCapabilities => {
+                response.capability_information = vec![capabilities()];
+            }
+            QueryFunction::QueryRNGs => response.rng_parameters = vec![rng()],
+            // Namespaces, extensions, attestation, validations and client
+            // registration methods: none to report.
             _ => {}
         }
     }
     Ok(response)
+}
+
+/// What the server can do with messages and keys (KMIP 1.4 §2.1.21).
+fn capabilities() -> CapabilityInformation {
+    CapabilityInformation {
+        // Every operation completes before its response: nothing is asynchronous.
+        streaming_capability: Some(false),
+        asynchronous_capability: Some(false),
+        attestation_capability: Some(false),
+        // Batch items commit one by one: Continue and Stop, never Undo.
+        batch_undo_capability: Some(false),
+        batch_continue_capability: Some(true),
+        // Unwrapped material is checked before it is stored.
+        unwrap_mode: Some(UnwrapMode::Processed),
+        // Destroy erases the sealed material and keeps the metadata.
+        destroy_action: Some(DestroyAction::KeyMaterialDeleted),
+        shredding_algorithm: Some(ShreddingAlgorithm::Unsupported),
+        rng_mode: Some(RngMode::SharedInstantiation),
+    }
+}
+
+/// The random number generator behind keys and RNG Retrieve: AWS-LC's
+/// CTR_DRBG with AES-256 (KMIP 1.4 §2.1.18).
+pub(crate) fn rng() -> RngParameters {
+    RngParameters {
+        rng_algorithm: RngAlgorithm::DRBG,
+        cryptographic_algorithm: Some(CryptographicAlgorithm::AES),
+        cryptographic_length: Some(256),
+        hashing_algorithm: None,
+        drbg_algorithm: Some(DrbgAlgorithm::CTR),
+        recommended_curve: None,
+        fips186_variation: None,
+        prediction_resistance: None,
+    }
 }

@@ -25,7 +25,9 @@ use keyward_kmip::attributes::{
     Attribute, AttributeValue, CryptographicDomainParameters, X509CertificateIdentifier,
     X509CertificateIssuer, X509CertificateSubject,
 };
-use keyward_kmip::enums::{CertificateType, DigitalSignatureAlgorithm, ObjectType};
+use keyward_kmip::enums::{
+    CertificateType, CryptographicAlgorithm, DigitalSignatureAlgorithm, ObjectType,
+};
 use keyward_kmip::objects::Object;
 use keyward_kmip::operations::{RegisterRequest, RegisterResponse};
 
@@ -87,7 +89,7 @@ pub(crate) fn describe_material(
     }
     let declared = given.or(block.cryptographic_algorithm);
     let mut from_material = false;
-    let facts = if wrap::is_wrapped(material) || block.key_value.is_none() {
+    let mut facts = if wrap::is_wrapped(material) || block.key_value.is_none() {
         // Nothing to read: keep what the client says.
         KeyFacts {
             algorithm: declared,
@@ -121,11 +123,17 @@ pub(crate) fn describe_material(
             if let Some(AttributeValue::CryptographicLength(claimed)) = claimed
                 && *claimed != length
                 && from_material
+                && !is_des_effective_length(declared, *claimed, length)
             {
                 return Err(Error::InvalidField(format!(
                     "the {what} ({claimed}) does not match the key material ({length} bits)"
                 )));
             }
+        }
+        if let Some(claimed) = block.cryptographic_length
+            && is_des_effective_length(declared, claimed, length)
+        {
+            facts.length = Some(claimed);
         }
     }
     if let Some(spec) = &facts.spec {
@@ -243,4 +251,15 @@ fn signature_algorithm(oid: &str) -> Option<DigitalSignatureAlgorithm> {
         "1.2.840.10045.4.3.4" => D::ECDSAWithSHA512,
         _ => return None,
     })
+}
+
+/// DES and 3DES keys are stored with parity bits: KMIP states their length as
+/// the effective one (56, 112, 168 bits for 64, 128, 192 bits of material).
+fn is_des_effective_length(
+    algorithm: Option<CryptographicAlgorithm>,
+    claimed: i32,
+    material_bits: i32,
+) -> bool {
+    matches!(algorithm, Some(CryptographicAlgorithm::DES | CryptographicAlgorithm::DES3))
+        && claimed * 8 == material_bits * 7
 }

@@ -83,9 +83,10 @@ pub(crate) fn new_object(
 }
 
 /// Gives a new object its material and the attributes derived from it:
-/// Digest (SHA-256 of the key material as stored), Fresh, Key Value Present,
-/// and the sensitivity flags.
-pub(crate) fn attach_material(object: &mut ManagedObject, material: Object, fresh: bool) {
+/// Digest (SHA-256 of the key material as stored), Fresh (true until the
+/// object is first served), Key Value Present, and the sensitivity flags
+/// (`generated`: the server made the material, so it was never exposed).
+pub(crate) fn attach_material(object: &mut ManagedObject, material: Object, generated: bool) {
     let attrs = &mut object.attributes;
     if let Some((format, bytes)) = digest_input(&material) {
         attrs.remove_all("Digest");
@@ -95,7 +96,7 @@ pub(crate) fn attach_material(object: &mut ManagedObject, material: Object, fres
             key_format_type: format,
         })));
     }
-    attrs.set(AttributeValue::Fresh(fresh));
+    attrs.set(AttributeValue::Fresh(true));
     if matches!(
         object.object_type,
         ObjectType::SymmetricKey
@@ -115,8 +116,12 @@ pub(crate) fn attach_material(object: &mut ManagedObject, material: Object, fres
     }
     // A generated key has always been what it is now; a registered one may have
     // been exposed before, so the "always/never" flags only hold when generated.
-    attrs.set(AttributeValue::AlwaysSensitive(fresh && sensitive));
-    attrs.set(AttributeValue::NeverExtractable(fresh && !extractable));
+    if generated {
+        // KMIP 1.4 §3.44: the generator behind server-made material.
+        attrs.set(AttributeValue::RandomNumberGenerator(super::query::rng()));
+    }
+    attrs.set(AttributeValue::AlwaysSensitive(generated && sensitive));
+    attrs.set(AttributeValue::NeverExtractable(generated && !extractable));
     object.material = Some(material);
     object.has_material = true;
 }

@@ -102,7 +102,7 @@ impl Dispatcher {
             let option = header
                 .batch_error_continuation_option
                 .unwrap_or(BatchErrorContinuationOption::Stop);
-            self.run_batch(caller, items, option).await
+            self.run_batch(caller, items, option, version).await
         };
         let mut response = ResponseMessage { header: response_header, batch_items };
         if let Some(max) = header.maximum_response_size {
@@ -116,31 +116,9 @@ impl Dispatcher {
         caller: &Caller,
         items: Vec<Result<RequestBatchItem, keyward_kmip::message::BatchItemError>>,
         option: BatchErrorContinuationOption,
+        version: Version,
     ) -> Vec<ResponseBatchItem> {
-        if option == BatchErrorContinuationOption::Undo && items.len() > 1 {
-            // Completed items are committed one by one and cannot be rolled
-            // back, so Undo is refused before anything runs (Query reports
-            // Batch Undo Capability false).
-            return items
-                .iter()
-                .map(|item| {
-                    let (operation, id) = match item {
-                        Ok(item) => (Some(item.operation()), item.unique_batch_item_id.clone()),
-                        Err(e) => (e.operation, e.unique_batch_item_id.clone()),
-                    };
-                    ResponseBatchItem::failure(
-                        operation,
-                        ResultReason::FeatureNotSupported,
-                        Some(
-                            "Batch Error Continuation Option Undo is not supported; use Stop or Continue"
-                                .to_owned(),
-                        ),
-                    )
-                    .with_id(id)
-                })
-                .collect();
-        }
-        let mut context = BatchContext::default();
+        let mut context = BatchContext::for_version(version);
         let mut responses = Vec::with_capacity(items.len());
         for item in items {
             let response = match item {
@@ -154,6 +132,20 @@ impl Dispatcher {
             };
             let failed = response.result_status != ResultStatus::Success;
             responses.push(response);
+            if failed && option == BatchErrorContinuationOption::Undo && responses.len() > 1 {
+                // Items commit one by one, so completed items cannot be rolled
+                // back (Query reports Batch Undo Capability false): the batch
+                // stops here, and the failure says what was kept.
+                let kept = responses.len() - 1;
+                if let Some(last) = responses.last_mut() {
+                    let message = last.result_message.take().unwrap_or_default();
+                    last.result_message = Some(format!(
+                        "{message} (Batch Error Continuation Option Undo: the {} earlier item(s) of \
+                         this batch completed and are not undone; this server cannot undo)",
+                        kept
+                    ));
+                }
+            }
             if failed && option != BatchErrorContinuationOption::Continue {
                 break;
             }
@@ -169,6 +161,20 @@ impl Dispatcher {
     ) -> ResponseBatchItem {
         let operation = item.operation();
         let id = item.unique_batch_item_id;
+        if let Some(extension) = &item.message_extension
+            && extension.criticality_indicator
+        {
+            // KMIP 1.4 §6.16: a critical extension the server does not understand fails the item.
+            return ResponseBatchItem::failure(
+                Some(operation),
+                ResultReason::FeatureNotSupported,
+                Some(format!(
+                    "the critical Message Extension of {:?} is not understood by this server",
+                    extension.vendor_identification
+                )),
+            )
+            .with_id(id);
+        }
         let result = match item.payload {
             RequestPayload::DiscoverVersions(request) => Ok(discover_versions(&request).into()),
             RequestPayload::Poll(_) => Err((

@@ -130,15 +130,17 @@ pub async fn object_round_trip(h: &Harness) {
     assert!(matches!(s.get_object(OTHER_DOMAIN, "k1", true).await, Err(Error::NotFound { .. })));
     assert!(matches!(s.get_object(DOMAIN, "nope", false).await, Err(Error::NotFound { .. })));
     assert!(s.locate(OTHER_DOMAIN, &locate_by("Name", "alpha")).await.unwrap().is_empty());
-    // Ids are unique.
+    // Ids are unique within a domain; another domain's "k1" is its own object.
     assert!(matches!(
         s.insert_object(DOMAIN, key("k1", "x", &[1; 32])).await,
         Err(Error::AlreadyExists { .. })
     ));
-    assert!(matches!(
-        s.insert_object(OTHER_DOMAIN, key("k1", "x", &[1; 32])).await,
-        Err(Error::AlreadyExists { .. })
-    ));
+    s.insert_object(OTHER_DOMAIN, key("k1", "x", &[1; 32])).await.unwrap();
+    let theirs = s.get_object(OTHER_DOMAIN, "k1", true).await.unwrap();
+    assert_eq!(theirs.material.unwrap().expose(), &[1; 32]);
+    let ours = s.get_object(DOMAIN, "k1", false).await.unwrap();
+    assert_eq!(ours.links, vec![Link::new(1, "k9"), Link::new(5, "k0")]);
+    assert!(s.locate(OTHER_DOMAIN, &locate_by("Name", "alpha")).await.unwrap().is_empty());
     assert!(matches!(
         s.insert_object("no-such-domain", key("k2", "x", &[1; 32])).await,
         Err(Error::DomainNotFound(_))
@@ -150,7 +152,7 @@ pub async fn object_round_trip(h: &Harness) {
     let t = s.get_object(DOMAIN, "t1", true).await.unwrap();
     assert!(!t.has_material && t.material.is_none());
     assert_eq!(s.count_objects(DOMAIN).await.unwrap(), 2);
-    assert_eq!(s.count_objects(OTHER_DOMAIN).await.unwrap(), 0);
+    assert_eq!(s.count_objects(OTHER_DOMAIN).await.unwrap(), 1);
     // Debug output never shows material.
     let shown = format!("{:?}", s.get_object(DOMAIN, "k1", true).await.unwrap());
     assert!(shown.contains("redacted") && !shown.contains("17, 17"), "{shown}");
@@ -885,6 +887,16 @@ pub async fn server_secret_race_has_one_winner(h: &Harness) {
 /// one with credentials in place: they get an empty description, and server
 /// secrets can be stored.
 pub async fn upgrade_from_schema_2(backend: keyward_store::Backend) {
+    upgrade_to_current(backend, false).await
+}
+
+/// A database that got migration 4 before migration 3 existed (schema
+/// versions 1, 2 and 4 applied) gets 3 applied when opened.
+pub async fn upgrade_from_schema_4_without_3(backend: keyward_store::Backend) {
+    upgrade_to_current(backend, true).await
+}
+
+async fn upgrade_to_current(backend: keyward_store::Backend, with_4: bool) {
     let h = Harness::new(backend).await;
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", h._dir_path().join("v2.db").display()),
@@ -907,6 +919,12 @@ pub async fn upgrade_from_schema_2(backend: keyward_store::Backend) {
             sql.to_owned()
         };
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    if with_4 {
+        let mut four = migrator(backend, SCHEMA_VERSION);
+        four.migrations = four.migrations.iter().filter(|m| m.version == 4).cloned().collect();
+        four.set_ignore_missing(true);
+        four.run(&pool).await.unwrap();
     }
     assert!(sqlx::query("SELECT COUNT(*) FROM server_secrets").fetch_one(&pool).await.is_err());
     pool.close().await;
