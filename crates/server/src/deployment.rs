@@ -79,6 +79,20 @@ pub enum DeploymentError {
     /// The master key cannot be loaded or created.
     #[error("master key: {0}")]
     MasterKey(#[source] SealError),
+    /// The master key file was missing but the store already exists under another key.
+    #[error(
+        "the master key file {} does not exist but the store {store} was created with a master \
+         key ({reason}); restore the original key file (or pass --master-key-file)",
+        path.display()
+    )]
+    MasterKeyMissing {
+        /// The missing file.
+        path: PathBuf,
+        /// The store URL (without credentials).
+        store: String,
+        /// What the store said.
+        reason: String,
+    },
     /// The store failed.
     #[error("store: {0}")]
     Store(#[from] keyward_store::Error),
@@ -170,6 +184,7 @@ impl Deployment {
         if mode == OpenMode::Serve {
             create_private_dir(&config.data_dir)?;
         }
+        let key_was_missing = !config.master_key_file.exists();
         let master_key = match mode {
             OpenMode::Serve => {
                 if let Some(parent) =
@@ -182,7 +197,20 @@ impl Deployment {
             OpenMode::Admin => FileMasterKey::open(&config.master_key_file),
         }
         .map_err(DeploymentError::MasterKey)?;
-        let store = keyward_store::open(&config.store, Arc::new(master_key)).await?;
+        let store = match keyward_store::open(&config.store, Arc::new(master_key)).await {
+            Ok(store) => store,
+            Err(keyward_store::Error::Sealing(e)) if mode == OpenMode::Serve && key_was_missing => {
+                // The store was made with another master key and this run just created a new
+                // key file: remove it so the next start does not fail the same way for good.
+                let _ = std::fs::remove_file(&config.master_key_file);
+                return Err(DeploymentError::MasterKeyMissing {
+                    path: config.master_key_file.clone(),
+                    store: redact_url(&config.store),
+                    reason: e.to_string(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
 
         let server_ca = load_ca(&store, SERVER_CA_SECRET, SERVER_CA_NAME, mode, config).await?;
         let users_ca = load_ca(&store, USERS_CA_SECRET, USERS_CA_NAME, mode, config).await?;
@@ -604,6 +632,18 @@ mod tests {
         let e = Deployment::open(&config, OpenMode::Admin).await.unwrap_err();
         assert!(matches!(e, DeploymentError::NotInitialised { .. }), "{e:?}");
         assert!(e.to_string().contains("keyward serve"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_lost_master_key_is_not_replaced_by_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        Deployment::open(&config, OpenMode::Serve).await.unwrap().close().await;
+        std::fs::remove_file(&config.master_key_file).unwrap();
+        let e = Deployment::open(&config, OpenMode::Serve).await.unwrap_err();
+        assert!(matches!(e, DeploymentError::MasterKeyMissing { .. }), "{e:?}");
+        assert!(e.to_string().contains("restore the original key file"), "{e}");
+        assert!(!config.master_key_file.exists(), "the key made by the failed start is removed");
     }
 
     #[tokio::test]
