@@ -479,3 +479,45 @@ async fn fresh_is_true_until_the_object_is_first_served() {
     assert_eq!(got.result_status, ResultStatus::Success);
     assert_eq!(fresh(one(&mut connection, ask()).await), AttributeValue::Fresh(false));
 }
+
+#[tokio::test]
+async fn an_asynchronous_request_is_processed_synchronously() {
+    let server = TestServer::start().await;
+    let credential = server.root_credential(&server.domain).await;
+    let mut connection = connect(&server, &credential).await;
+    let mut request = message((1, 4), vec![aes_256("async").into()]);
+    request.header.asynchronous_indicator = Some(true);
+    let response = connection.call(&request).await.unwrap();
+    let [item] = &response.batch_items[..] else { panic!("{response:?}") };
+    // Done before the answer: Success with the payload, never Operation Pending.
+    assert_eq!(item.result_status, ResultStatus::Success);
+    assert!(item.asynchronous_correlation_value.is_none());
+    assert!(matches!(item.payload, Some(ResponsePayload::Create(_))));
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    let limits = KmipLimits { max_connections: 1, ..KmipLimits::default() };
+    let server = TestServer::start_with(Config::default(), limits).await;
+    let credential = server.root_credential(&server.domain).await;
+    let tls = credential.identity.tls_config().unwrap();
+    let mut first = Connection::connect(&server.addr(), &tls).await.unwrap();
+    assert_eq!(
+        one(&mut first, DiscoverVersionsRequest::default()).await.result_status,
+        ResultStatus::Success
+    );
+    // The second connection is not served while the first holds the only slot:
+    // its handshake cannot complete, however long it is given.
+    let address = server.addr();
+    let second = tokio::spawn(async move {
+        let mut connection = Connection::connect(&address, &tls).await.unwrap();
+        one(&mut connection, DiscoverVersionsRequest::default()).await.result_status
+    });
+    tokio::task::yield_now().await;
+    assert!(!second.is_finished());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "a second connection was served beyond the limit");
+    // Once the first closes, the second is served.
+    first.close().await.unwrap();
+    assert_eq!(second.await.unwrap(), ResultStatus::Success);
+}
