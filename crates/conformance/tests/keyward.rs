@@ -18,26 +18,6 @@ use keyward_server::testing::TestServer;
 /// Claimed test cases Keyward does not pass yet: (file, diagnosis).
 const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
-        "1.0-1.2/ovh-kmip-go/v1.0/SASED_M_1_10_storage_array_config.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.0/SASED_M_2_10_storage_array_register.xml",
-        "request 2: Template objects: Keyward refuses Register of a Template (FeatureNotSupported, \"deprecated since KMIP 1.3\"), which this 1.0-1.2 test registers",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.0/SASED_M_3_10_storage_array_retrieve.xml",
-        "depends on SASED_M_2_10, which fails before registering the secret: Locate finds nothing",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.0/TC_121_10_Query_Maximum_Response_Size.xml",
-        "request 2: Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.0/TC_312_10_Register_Create_Get_attributes_Destroy.xml",
-        "request 1: Template objects: Keyward refuses Register of a Template (FeatureNotSupported, \"deprecated since KMIP 1.3\"), which this 1.0-1.2 test registers",
-    ),
-    (
         "1.0-1.2/ovh-kmip-go/v1.0/TC_314_10_Dual_Client_Test_Case_ID_Placeholder_linked_Locate_Get_Batch.xml",
         "request 1: Template objects: Keyward refuses Register of a Template (FeatureNotSupported, \"deprecated since KMIP 1.3\"), which this 1.0-1.2 test registers",
     ),
@@ -50,20 +30,12 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "policy: Keyward creates RSA keys of 2048, 3072 or 4096 bits only; the test creates RSA-1024 (Invalid Field)",
     ),
     (
-        "1.0-1.2/ovh-kmip-go/v1.0/TL_M_1_10_tape_library_config.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
-    ),
-    (
         "1.0-1.2/ovh-kmip-go/v1.0/TL_M_2_10_tape_write_new_key.xml",
         "passes, but its key is destroyed only by TL_M_3_10, which fails; left behind, it makes the TL-M-3-13/14 Locates find two keys",
     ),
     (
         "1.0-1.2/ovh-kmip-go/v1.0/TL_M_3_10_tape_read.xml",
         "request 2 (Get Attribute List): Lease Time missing, as TC_41_10",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.1/TC_121_11_Query_Maximum_Response_Size.xml",
-        "request 2: Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
     ),
     (
         "1.0-1.2/ovh-kmip-go/v1.1/TC_122_11_Query_Vendor_Extensions.xml",
@@ -80,10 +52,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
         "1.0-1.2/ovh-kmip-go/v1.1/TC_153_11_Default_Object_Group_Member.xml",
         "request 2: the test assumes a round-robin policy for Group Member Default; Keyward serves another member (a server policy, allowed by the spec)",
-    ),
-    (
-        "1.0-1.2/ovh-kmip-go/v1.1/TC_312_11_Register_Create_Get_attributes_Destroy.xml",
-        "request 1: Template objects: Keyward refuses Register of a Template (FeatureNotSupported, \"deprecated since KMIP 1.3\"), which this 1.0-1.2 test registers",
     ),
     (
         "1.0-1.2/ovh-kmip-go/v1.1/TC_314_11_Dual_Client_Test_Case_ID_Placeholder_linked_Locate_Get_Batch.xml",
@@ -135,25 +103,12 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "test-case defect: the expected cipher text fd912d10… is not AES-128-ECB(0123…cdef, 0102…1516); Keyward's d9bcce11… is right (checked with Python cryptography); CS-BC-M-6-14 has the right value and passes",
     ),
     (
-        "1.3/mandatory/SASED-M-1-13.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
-    ),
-    (
-        "1.3/mandatory/SASED-M-2-13.xml",
-        "request 2: Template objects: Keyward refuses Register of a Template (FeatureNotSupported, \"deprecated since KMIP 1.3\"), which this 1.0-1.2 test registers",
-    ),
-    ("1.3/mandatory/SASED-M-3-13.xml", "depends on SASED-M-2-13"),
-    (
         "1.3/mandatory/SUITEB_128-M-1-13.xml",
         "Query: the expected Operations include Certify, Re-certify, Notify and Put, which Keyward does not implement",
     ),
     (
         "1.3/mandatory/SUITEB_192-M-1-13.xml",
         "Query: the expected Operations include Certify, Re-certify, Notify and Put, which Keyward does not implement",
-    ),
-    (
-        "1.3/mandatory/TL-M-1-13.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
     ),
     (
         "1.3/mandatory/TL-M-2-13.xml",
@@ -197,20 +152,12 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "request 2: multi-part Encrypt (Init Indicator, Correlation Value) refused (Feature Not Supported)",
     ),
     (
-        "1.4/mandatory/SASED-M-1-14.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
-    ),
-    (
         "1.4/mandatory/SUITEB_128-M-1-14.xml",
         "Query: the expected Operations include Certify, Re-certify, Notify and Put, which Keyward does not implement",
     ),
     (
         "1.4/mandatory/SUITEB_192-M-1-14.xml",
         "Query: the expected Operations include Certify, Re-certify, Notify and Put, which Keyward does not implement",
-    ),
-    (
-        "1.4/mandatory/TL-M-1-14.xml",
-        "Query: the expected Object Types include Template, which Keyward does not list (it does not support Template objects)",
     ),
 ];
 

@@ -8,7 +8,7 @@ use keyward_kmip::enums::{KeyFormatType, ObjectType};
 use keyward_kmip::objects::{KeyBlock, KeyMaterial, Object, SymmetricKey};
 use keyward_kmip::operations::{CreateRequest, CreateResponse};
 
-use super::template::{attach_material, new_object};
+use super::template::{attach_material, expand_templates, new_object};
 use crate::Error;
 use crate::algorithms;
 use crate::kms::Ctx;
@@ -23,7 +23,8 @@ pub(crate) async fn create(
             request.object_type
         )));
     }
-    let mut object = new_object(ctx, ObjectType::SymmetricKey, [request.template_attribute])?;
+    let template = expand_templates(ctx, request.template_attribute).await?;
+    let mut object = new_object(ctx, ObjectType::SymmetricKey, [template])?;
     let algorithm = match object.attributes.get("Cryptographic Algorithm") {
         Some(AttributeValue::CryptographicAlgorithm(a)) => *a,
         _ => return Err(Error::MissingData("Cryptographic Algorithm".into())),

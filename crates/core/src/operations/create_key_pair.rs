@@ -33,7 +33,7 @@ use keyward_kmip::enums::{
 use keyward_kmip::objects::{KeyBlock, KeyMaterial, Object, PrivateKey, PublicKey};
 use keyward_kmip::operations::{CreateKeyPairRequest, CreateKeyPairResponse};
 
-use super::template::{attach_material, new_object};
+use super::template::{attach_material, expand_templates, new_object};
 use crate::Error;
 use crate::attributes::{Attributes, canonical_name, rule};
 use crate::keys::{self, convert};
@@ -44,11 +44,14 @@ pub(crate) async fn create_key_pair(
     ctx: &mut Ctx<'_>,
     request: CreateKeyPairRequest,
 ) -> Result<CreateKeyPairResponse, Error> {
-    let common = request.common_template_attribute.unwrap_or_default();
+    let common =
+        expand_templates(ctx, request.common_template_attribute.unwrap_or_default()).await?;
+    let private = request.private_key_template_attribute.unwrap_or_default();
+    let public = request.public_key_template_attribute.unwrap_or_default();
     let (private_template, public_template) = split_templates(
         &common,
-        request.private_key_template_attribute.unwrap_or_default(),
-        request.public_key_template_attribute.unwrap_or_default(),
+        expand_templates(ctx, private).await?,
+        expand_templates(ctx, public).await?,
     );
     let mut private = new_object(ctx, ObjectType::PrivateKey, [private_template])?;
     let mut public = new_object(ctx, ObjectType::PublicKey, [public_template])?;

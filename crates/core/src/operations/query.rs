@@ -63,6 +63,7 @@ pub(crate) const OBJECT_TYPES: &[ObjectType] = &[
     ObjectType::PrivateKey,
     ObjectType::SplitKey,
     ObjectType::SecretData,
+    ObjectType::Template,
     ObjectType::OpaqueObject,
     ObjectType::PGPKey,
 ];
@@ -71,19 +72,22 @@ pub(crate) const OBJECT_TYPES: &[ObjectType] = &[
 /// KMIP layer drops the values a client's version does not define): those
 /// whose every mandatory OASIS test case passes (README, "KMIP conformance").
 /// Profiles with known failures (Baseline, Asymmetric Key Lifecycle, the
-/// cryptographic ones, Storage Array, Tape Library, Suite B) are not claimed.
+/// cryptographic ones, Tape Library, Suite B) are not claimed.
 pub(crate) const PROFILES: &[ProfileName] = {
     use ProfileName as P;
     &[
         P::SymmetricKeyLifecycleServerKMIPV1_4,
         P::RNGCryptographicServerKMIPV1_4,
         P::OpaqueManagedObjectStoreServerKMIPV1_4,
+        P::StorageArrayWithSelfEncryptingDriveServerKMIPV1_4,
         P::SymmetricKeyLifecycleServerKMIPV1_3,
         P::RNGCryptographicServerKMIPV1_3,
         P::OpaqueManagedObjectStoreServerKMIPV1_3,
+        P::StorageArrayWithSelfEncryptingDriveServerKMIPV1_3,
         P::SymmetricKeyLifecycleServerKMIPV1_2,
         P::RNGCryptographicServerKMIPV1_2,
         P::OpaqueManagedObjectStoreServerKMIPV1_2,
+        P::StorageArrayWithSelfEncryptingDriveServerKMIPV1_2,
     ]
 };
 
@@ -95,6 +99,9 @@ pub(crate) fn query(ctx: &Ctx<'_>, request: QueryRequest) -> Result<QueryRespons
             QueryFunction::QueryObjects => response.object_types = OBJECT_TYPES.to_vec(),
             QueryFunction::QueryServerInformation => {
                 response.vendor_identification = Some(ctx.kms.config().vendor.clone());
+                // Vendor-defined content; left empty so that strict decoders
+                // meet no tag they do not know.
+                response.server_information = Some(keyward_ttlv::Value::Structure(Vec::new()));
             }
             QueryFunction::QueryProfiles => {
                 response.profile_information = PROFILES

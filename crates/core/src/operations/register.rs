@@ -25,14 +25,13 @@ use keyward_kmip::attributes::{
     Attribute, AttributeValue, CryptographicDomainParameters, X509CertificateIdentifier,
     X509CertificateIssuer, X509CertificateSubject,
 };
-use keyward_kmip::enums::{
-    CertificateType, CryptographicAlgorithm, DigitalSignatureAlgorithm, ObjectType,
-};
+use keyward_kmip::enums::{CertificateType, CryptographicAlgorithm, DigitalSignatureAlgorithm};
 use keyward_kmip::objects::Object;
 use keyward_kmip::operations::{RegisterRequest, RegisterResponse};
 
-use super::template::{attach_material, new_object};
+use super::template::{attach_material, expand_templates, new_object};
 use crate::Error;
+use crate::attributes::canonical_name;
 use crate::keys::convert::{self, KeyFacts};
 use crate::keys::wrap;
 use crate::kms::Ctx;
@@ -43,15 +42,21 @@ pub(crate) async fn register(
     request: RegisterRequest,
 ) -> Result<RegisterResponse, Error> {
     let object_type = request.object_type();
-    if object_type == ObjectType::Template {
-        return Err(Error::FeatureNotSupported(
-            "Template objects (deprecated since KMIP 1.3) are not supported".into(),
-        ));
+    let mut template = expand_templates(ctx, request.template_attribute).await?;
+    let mut request_object = request.object;
+    if let Object::Template(content) = &mut request_object {
+        // A Name inside a Template's content (as KMIP 1.0 clients send it)
+        // names the Template itself; it is not handed down to what uses it.
+        let (names, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut content.attributes)
+            .into_iter()
+            .partition(|a| canonical_name(&a.name) == "Name");
+        content.attributes = rest;
+        template.attributes.extend(names);
     }
-    let mut object = new_object(ctx, object_type, [request.template_attribute])?;
-    describe_material(ctx, &mut object, &request.object)?;
-    let key_value_absent = request.object.key_block().is_some_and(|b| b.key_value.is_none());
-    attach_material(&mut object, request.object, false);
+    let mut object = new_object(ctx, object_type, [template])?;
+    describe_material(ctx, &mut object, &request_object)?;
+    let key_value_absent = request_object.key_block().is_some_and(|b| b.key_value.is_none());
+    attach_material(&mut object, request_object, false);
     if key_value_absent {
         object.attributes.set(AttributeValue::KeyValuePresent(false));
     }

@@ -7,16 +7,65 @@ use keyward_kmip::enums::{HashingAlgorithm, KeyFormatType, ObjectType, State};
 use keyward_kmip::objects::{KeyMaterial, Object};
 use keyward_kmip::{Bytes, DateTime};
 
+use keyward_kmip::enums::KmipEnum;
+use keyward_store::{LocateQuery, Page};
+
 use crate::Error;
-use crate::attributes::Attributes;
+use crate::attributes::{Attributes, canonical_name, rule};
 use crate::kms::Ctx;
 use crate::lifecycle::LifecycleState;
-use crate::object::ManagedObject;
+use crate::object::{ManagedObject, index_value};
+
+/// Replaces the Template names of a Template-Attribute (KMIP 1.4 §2.1.8) by
+/// the attributes of the Template objects they name, in the caller's domain.
+/// An attribute given explicitly wins over a template's attribute of the
+/// same name.
+///
+/// # Errors
+/// [`Error::NotFound`] when no Template object has the name.
+pub(crate) async fn expand_templates(
+    ctx: &mut Ctx<'_>,
+    mut template: TemplateAttribute,
+) -> Result<TemplateAttribute, Error> {
+    if template.names.is_empty() {
+        return Ok(template);
+    }
+    let mut inherited: Vec<Attribute> = Vec::new();
+    for name in std::mem::take(&mut template.names) {
+        let query = LocateQuery {
+            filters: vec![("Name".to_owned(), index_value(&AttributeValue::Name(name.clone())))],
+            states: Vec::new(),
+            object_types: vec![ObjectType::Template.to_u32()],
+            page: Page { offset: 0, limit: 1 },
+        };
+        let id =
+            ctx.locate(&query).await?.into_iter().next().ok_or_else(|| {
+                Error::NotFound(format!("no Template object named {:?}", name.value))
+            })?;
+        let object = ctx.load(&id, true).await?;
+        match object.material {
+            Some(Object::Template(stored)) => inherited.extend(stored.attributes),
+            _ => return Err(Error::NotFound(format!("no Template object named {:?}", name.value))),
+        }
+    }
+    let explicit: Vec<String> =
+        template.attributes.iter().map(|a| canonical_name(&a.name)).collect();
+    // A single-instance attribute given explicitly replaces the template's;
+    // the instances of a multi-instance one add up, the template's first.
+    inherited.retain(|a| {
+        let name = canonical_name(&a.name);
+        !explicit.contains(&name) || rule(&name).is_some_and(|r| r.multi_instance)
+    });
+    inherited.iter_mut().for_each(|a| a.index = None);
+    inherited.append(&mut template.attributes);
+    template.attributes = inherited;
+    Ok(template)
+}
 
 /// A new object of `object_type` with the client's attributes applied.
 ///
-/// Refuses Template names (templates were deprecated in KMIP 1.3), server-set
-/// attributes, and duplicate single-instance ones. A `State` of Active asks
+/// Refuses Template names (expand them first with [`expand_templates`]),
+/// server-set attributes, and duplicate single-instance ones. A `State` of Active asks
 /// for the object to be active at once (as OVHcloud's KMS accepts); Pre-Active
 /// is the default.
 pub(crate) fn new_object(
@@ -29,8 +78,7 @@ pub(crate) fn new_object(
     for template in templates {
         if !template.names.is_empty() {
             return Err(Error::FeatureNotSupported(
-                "Template objects (deprecated since KMIP 1.3) are not supported; \
-                 send the attributes themselves"
+                "Template names are not taken by this operation; send the attributes themselves"
                     .into(),
             ));
         }
