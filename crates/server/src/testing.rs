@@ -138,11 +138,24 @@ impl TestServer {
 
     /// Issues a credential of `domain` mapping to `identities` and records it.
     pub async fn credential(&self, domain: &str, identities: &[&str]) -> TestCredential {
+        self.credential_valid_from(domain, identities, None, 365).await
+    }
+
+    /// The same, valid `days` days from `not_before` (now when `None`).
+    pub async fn credential_valid_from(
+        &self,
+        domain: &str,
+        identities: &[&str],
+        not_before: Option<OffsetDateTime>,
+        days: u32,
+    ) -> TestCredential {
         let id = Uuid::new_v4();
         let domain_id = Uuid::parse_str(domain).expect("domain ids are UUIDs");
-        let issued =
-            issue_with_new_key(&self.users_ca, &AccessCertificateRequest::new(id, domain_id))
-                .expect("access certificate");
+        let mut request = AccessCertificateRequest::new(id, domain_id).with_validity_days(days);
+        if let Some(not_before) = not_before {
+            request = request.with_not_before(not_before);
+        }
+        let issued = issue_with_new_key(&self.users_ca, &request).expect("access certificate");
         let validity = issued.certificate().validity();
         self.store
             .create_credential(&NewCredential {

@@ -521,3 +521,27 @@ async fn connections_beyond_the_limit_wait_for_a_free_slot() {
     first.close().await.unwrap();
     assert_eq!(second.await.unwrap(), ResultStatus::Success);
 }
+
+#[tokio::test]
+async fn an_expired_credential_is_refused() {
+    let server = TestServer::start().await;
+    let root = format!("urn:v1:eu:identity:account:{}", "acme");
+    let long_ago = time::OffsetDateTime::now_utc() - time::Duration::days(30);
+    let expired = server.credential_valid_from(&server.domain, &[&root], Some(long_ago), 1).await;
+    let refused =
+        match Connection::connect(&server.addr(), &expired.identity.tls_config().unwrap()).await {
+            Err(_) => true,
+            Ok(mut connection) => connection
+                .call(&message((1, 4), vec![DiscoverVersionsRequest::default().into()]))
+                .await
+                .is_err(),
+        };
+    assert!(refused, "an expired credential must not be served");
+    // The same identity with a current certificate is served.
+    let current = server.root_credential(&server.domain).await;
+    let mut connection = connect(&server, &current).await;
+    assert_eq!(
+        one(&mut connection, DiscoverVersionsRequest::default()).await.result_status,
+        ResultStatus::Success
+    );
+}
