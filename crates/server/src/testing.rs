@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use keyward_client::ClientIdentity;
 use keyward_core::{Config, Kms};
-use keyward_pki::access::{AccessCertificateRequest, issue_with_new_key};
+use keyward_pki::access::{
+    AccessCertificateRequest, GeneratedAccessCertificate, issue_with_new_key,
+};
 use keyward_pki::ca::{CertificateAuthority, SERVER_CA_NAME, USERS_CA_NAME};
 use keyward_pki::server_cert::{ServerCertificate, ServerCertificateRequest};
 use keyward_pki::tls;
@@ -150,11 +152,7 @@ impl TestServer {
         days: u32,
     ) -> TestCredential {
         let id = Uuid::new_v4();
-        let domain_id = Uuid::parse_str(domain).expect("domain ids are UUIDs");
-        let mut request = AccessCertificateRequest::new(id, domain_id).with_validity_days(days);
-        if let Some(not_before) = not_before {
-            request = request.with_not_before(not_before);
-        }
+        let request = self.access_request(id, domain, not_before, days);
         let issued = issue_with_new_key(&self.users_ca, &request).expect("access certificate");
         let validity = issued.certificate().validity();
         self.store
@@ -169,12 +167,7 @@ impl TestServer {
             })
             .await
             .expect("credential");
-        let pem = (
-            issued.certificate().certificate_pem(),
-            issued.private_key_pem().to_string(),
-            self.server_ca.certificate_pem(),
-        );
-        self.client(id.to_string(), domain, pem)
+        self.client(id.to_string(), domain, &issued)
     }
 
     /// A credential of `domain` whose identity is the root of the domain's account.
@@ -187,16 +180,24 @@ impl TestServer {
     /// not know (never recorded).
     pub fn unrecorded_credential(&self, domain: &str) -> TestCredential {
         let id = Uuid::new_v4();
+        let request = self.access_request(id, domain, None, 365);
+        let issued = issue_with_new_key(&self.users_ca, &request).expect("access certificate");
+        self.client(id.to_string(), domain, &issued)
+    }
+
+    fn access_request(
+        &self,
+        id: Uuid,
+        domain: &str,
+        not_before: Option<OffsetDateTime>,
+        days: u32,
+    ) -> AccessCertificateRequest {
         let domain_id = Uuid::parse_str(domain).expect("domain ids are UUIDs");
-        let issued =
-            issue_with_new_key(&self.users_ca, &AccessCertificateRequest::new(id, domain_id))
-                .expect("access certificate");
-        let pem = (
-            issued.certificate().certificate_pem(),
-            issued.private_key_pem().to_string(),
-            self.server_ca.certificate_pem(),
-        );
-        self.client(id.to_string(), domain, pem)
+        let request = AccessCertificateRequest::new(id, domain_id).with_validity_days(days);
+        match not_before {
+            Some(not_before) => request.with_not_before(not_before),
+            None => request,
+        }
     }
 
     /// Revokes credential `id` of `domain` now.
@@ -209,7 +210,17 @@ impl TestServer {
         self.server_ca.certificate_pem()
     }
 
-    fn client(&self, id: String, domain: &str, pem: (String, String, String)) -> TestCredential {
+    fn client(
+        &self,
+        id: String,
+        domain: &str,
+        issued: &GeneratedAccessCertificate,
+    ) -> TestCredential {
+        let pem = (
+            issued.certificate().certificate_pem(),
+            issued.private_key_pem().to_string(),
+            self.server_ca.certificate_pem(),
+        );
         let identity =
             ClientIdentity::from_pem(pem.0.as_bytes(), pem.1.as_bytes(), pem.2.as_bytes())
                 .expect("client identity");

@@ -62,6 +62,7 @@ pub(crate) enum AuthError {
 pub(crate) struct Session {
     /// The caller every request of the connection runs as.
     pub caller: Caller,
+    identity: PeerIdentity,
     leaf: Vec<u8>,
     checked: Instant,
 }
@@ -72,7 +73,7 @@ impl Session {
         let leaf = peer.and_then(|chain| chain.first()).map(|c| c.to_vec()).unwrap_or_default();
         let identity = PeerIdentity::from_peer_certificates(peer)?;
         let caller = resolve(kms, &identity, &leaf).await?;
-        Ok(Self { caller, leaf, checked: Instant::now() })
+        Ok(Self { caller, identity, leaf, checked: Instant::now() })
     }
 
     /// Checks the credential again when the last check is older than
@@ -81,8 +82,7 @@ impl Session {
         if self.checked.elapsed() < RECHECK_AFTER {
             return Ok(());
         }
-        let identity = PeerIdentity::from_der(&self.leaf)?;
-        self.caller = resolve(kms, &identity, &self.leaf).await?;
+        self.caller = resolve(kms, &self.identity, &self.leaf).await?;
         self.checked = Instant::now();
         Ok(())
     }

@@ -257,20 +257,12 @@ fn enforce_maximum_size(response: &mut ResponseMessage, max: i32, version: Versi
 
 /// Reads the Protocol Version of a request that may not decode as a whole.
 fn sniff_version(item: &Ttlv) -> Option<Version> {
-    let header = child(item, tags::REQUEST_HEADER)?;
-    let version = child(header, tags::PROTOCOL_VERSION)?;
-    let number = |tag| match child(version, tag).map(|i| &i.value) {
+    let version = item.child(tags::REQUEST_HEADER)?.child(tags::PROTOCOL_VERSION)?;
+    let number = |tag| match version.child(tag).map(|i| &i.value) {
         Some(Value::Integer(n)) => u8::try_from(*n).ok(),
         _ => None,
     };
     Some(Version::new(number(tags::PROTOCOL_VERSION_MAJOR)?, number(tags::PROTOCOL_VERSION_MINOR)?))
-}
-
-fn child(item: &Ttlv, tag: keyward_ttlv::Tag) -> Option<&Ttlv> {
-    match &item.value {
-        Value::Structure(children) => children.iter().find(|c| c.tag == tag),
-        _ => None,
-    }
 }
 
 /// A response with one batch item and no Operation: Operation Failed,
