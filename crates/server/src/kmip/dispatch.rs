@@ -76,8 +76,17 @@ impl Dispatcher {
                 );
             }
         };
-        let response = self.process(caller, message).await;
+        let maximum = message.header.maximum_response_size;
+        let mut response = self.process(caller, message).await;
         let version = response.header.protocol_version.version().unwrap_or(Version::V1_4);
+        let Some(maximum) = maximum else {
+            return binary::encode(&response.into_ttlv_for(version));
+        };
+        let bytes = binary::encode(&response.to_ttlv_for(version));
+        if usize::try_from(maximum).is_ok_and(|maximum| bytes.len() <= maximum) {
+            return bytes;
+        }
+        too_large(&mut response, bytes.len(), maximum);
         binary::encode(&response.into_ttlv_for(version))
     }
 
@@ -104,11 +113,7 @@ impl Dispatcher {
                 .unwrap_or(BatchErrorContinuationOption::Stop);
             self.run_batch(caller, items, option, version).await
         };
-        let mut response = ResponseMessage { header: response_header, batch_items };
-        if let Some(max) = header.maximum_response_size {
-            enforce_maximum_size(&mut response, max, version);
-        }
-        response
+        ResponseMessage { header: response_header, batch_items }
     }
 
     async fn run_batch(
@@ -235,11 +240,7 @@ fn discover_versions(request: &DiscoverVersionsRequest) -> DiscoverVersionsRespo
 
 /// Maximum Response Size (KMIP 1.4 §6.3): when the response would be larger,
 /// the items carrying a payload fail with Response Too Large instead.
-fn enforce_maximum_size(response: &mut ResponseMessage, max: i32, version: Version) {
-    let size = binary::encode(&response.to_ttlv_for(version)).len();
-    if usize::try_from(max).is_ok_and(|max| size <= max) {
-        return;
-    }
+fn too_large(response: &mut ResponseMessage, size: usize, max: i32) {
     for item in &mut response.batch_items {
         if item.payload.is_some() {
             let id = item.unique_batch_item_id.take();
