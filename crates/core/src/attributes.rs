@@ -5,6 +5,9 @@
 //! were added; an index never changes when other instances come and go (§2.1.1).
 //! Single-instance attributes always have index 0.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use keyward_kmip::attributes::{Attribute, AttributeValue, is_custom_name};
 use keyward_ttlv::spec;
 
@@ -77,22 +80,35 @@ pub fn rule(name: &str) -> Option<Rule> {
 /// standard attribute (whatever spacing the client used), the name as given
 /// for custom ones.
 pub fn canonical_name(name: &str) -> String {
+    canonical(name).into_owned()
+}
+
+/// [`canonical_name`] without an allocation when the name is already
+/// canonical (the usual case: stored names and the core's own lookups).
+fn canonical(name: &str) -> Cow<'_, str> {
     if is_custom_name(name) {
-        return name.to_owned();
+        return Cow::Borrowed(name);
     }
-    spec::attribute(name).map_or_else(|| name.to_owned(), |d| d.name.to_owned())
+    match spec::attribute(name) {
+        Some(def) => Cow::Borrowed(def.name),
+        None => Cow::Borrowed(name),
+    }
 }
 
 /// An object's attributes, each instance with its index.
+///
+/// The instances are shared copy-on-write: cloning an object (as the object
+/// cache does on every hit) costs one reference count, and only the first
+/// change makes a copy of its own.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attributes {
-    items: Vec<Attribute>,
+    items: Arc<Vec<Attribute>>,
 }
 
 impl Attributes {
     /// Attributes from stored instances (their indices as stored).
     pub fn from_stored(items: Vec<Attribute>) -> Self {
-        Self { items }
+        Self { items: Arc::new(items) }
     }
 
     /// All instances, in the order they were added.
@@ -102,13 +118,21 @@ impl Attributes {
 
     /// Consumes the collection.
     pub fn into_vec(self) -> Vec<Attribute> {
-        self.items
+        Arc::unwrap_or_clone(self.items)
+    }
+
+    /// The instances, for a change (copied first if shared).
+    fn items_mut(&mut self) -> &mut Vec<Attribute> {
+        Arc::make_mut(&mut self.items)
     }
 
     /// The instances of `name` (canonical comparison; stored names are
     /// always canonical, see [`Attributes::push`]).
     pub fn all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Attribute> + 'a {
-        let name = canonical_name(name);
+        let name: Cow<'static, str> = match spec::attribute(name) {
+            Some(def) if !is_custom_name(name) => Cow::Borrowed(def.name),
+            _ => Cow::Owned(name.to_owned()),
+        };
         self.items.iter().filter(move |a| a.name == name)
     }
 
@@ -128,23 +152,25 @@ impl Attributes {
                 if slots.next().is_some() {
                     let name = attribute.name.clone();
                     let mut seen = 0;
-                    self.items.retain(|a| {
+                    self.items_mut().retain(|a| {
                         a.name != name || {
                             seen += 1;
                             seen == 1
                         }
                     });
                 }
-                self.items[first] = attribute;
+                self.items_mut()[first] = attribute;
             }
-            None => self.items.push(attribute),
+            None => self.items_mut().push(attribute),
         }
     }
 
     /// Removes every instance of `name` (server side, no rule check).
     pub fn remove_all(&mut self, name: &str) {
-        let name = canonical_name(name);
-        self.items.retain(|a| a.name != name);
+        let name = canonical(name);
+        if self.items.iter().any(|a| a.name == name) {
+            self.items_mut().retain(|a| a.name != name);
+        }
     }
 
     /// Adds an instance (server side, no rule check): a multi-instance
@@ -160,7 +186,7 @@ impl Attributes {
             self.remove_all(&attribute.name);
             attribute.index = Some(0);
         }
-        self.items.push(attribute.clone());
+        self.items_mut().push(attribute.clone());
         attribute
     }
 
@@ -195,9 +221,9 @@ impl Attributes {
             return Err(Error::AttributeAbsent(name));
         }
         let slot = self
-            .items
+            .items_mut()
             .iter_mut()
-            .find(|a| canonical_name(&a.name) == name && a.index.unwrap_or(0) == index)
+            .find(|a| canonical(&a.name) == name && a.index.unwrap_or(0) == index)
             .ok_or_else(|| Error::NoSuchInstance { name: name.clone(), index })?;
         slot.value = attribute.value;
         Ok(slot.clone())
@@ -210,14 +236,14 @@ impl Attributes {
         if !rule.client_deletes {
             return Err(Error::Denied(format!("{name} cannot be deleted by a client")));
         }
-        let canonical = canonical_name(name);
+        let canonical_name = canonical_name(name);
         let index = index.unwrap_or(0);
         let position = self
             .items
             .iter()
-            .position(|a| canonical_name(&a.name) == canonical && a.index.unwrap_or(0) == index)
-            .ok_or(Error::NoSuchInstance { name: canonical, index })?;
-        Ok(self.items.remove(position))
+            .position(|a| canonical(&a.name) == canonical_name && a.index.unwrap_or(0) == index)
+            .ok_or(Error::NoSuchInstance { name: canonical_name, index })?;
+        Ok(self.items_mut().remove(position))
     }
 }
 

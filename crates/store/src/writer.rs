@@ -208,7 +208,7 @@ async fn run_group(
     let mut results = Vec::with_capacity(jobs.len());
     if let [job] = jobs {
         // Alone: no savepoint needed, the transaction is the job.
-        match exec_job(&mut tx, job, &mut head, now).await {
+        match exec_job(&mut tx, backend, job, &mut head, now).await {
             Ok(out) => results.push(Ok(out)),
             Err(e) => {
                 tx.rollback().await?;
@@ -222,7 +222,7 @@ async fn run_group(
                 attempt += 1;
                 let mut sp = Connection::begin(&mut *tx).await?;
                 let mut local = head;
-                match exec_job(&mut sp, job, &mut local, now).await {
+                match exec_job(&mut sp, backend, job, &mut local, now).await {
                     Ok(out) => {
                         sp.commit().await?;
                         head = local;
@@ -300,8 +300,9 @@ async fn run_appends(pool: &AnyPool, backend: Backend, jobs: &[&Job]) -> Result<
             }
         }
     }
-    for chunk in objects.chunks(ROWS_PER_INSERT) {
+    for chunk in shaped_chunks(&objects) {
         let sql = values_sql(
+            backend,
             "objects (id, domain_id, object_type, state, version, attributes, material, created_at, updated_at)",
             9,
             chunk.len(),
@@ -323,31 +324,9 @@ async fn run_appends(pool: &AnyPool, backend: Backend, jobs: &[&Job]) -> Result<
         }
         q.execute(&mut *tx).await?;
     }
-    insert_index(&mut tx, &index).await?;
-    insert_links(&mut tx, &links).await?;
-    for chunk in audits.chunks(ROWS_PER_INSERT) {
-        let sql = values_sql(
-            "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash)",
-            9,
-            chunk.len(),
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (seq, hash, ev) in chunk {
-            let identities = serde_json::to_string(&ev.identities)
-                .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-            q = q
-                .bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
-                .bind(to_micros(ev.at))
-                .bind(ev.domain_id.clone())
-                .bind(ev.credential_id.clone())
-                .bind(identities)
-                .bind(ev.operation.clone())
-                .bind(ev.object_id.clone())
-                .bind(ev.result.clone())
-                .bind(hash.to_vec());
-        }
-        q.execute(&mut *tx).await?;
-    }
+    insert_index(&mut tx, backend, &index).await?;
+    insert_links(&mut tx, backend, &links).await?;
+    insert_audits(&mut tx, backend, &audits).await?;
     if let Some(h) = head {
         store_head(&mut tx, h).await?;
     }
@@ -364,8 +343,14 @@ async fn store_head(conn: &mut Conn, h: Head) -> Result<()> {
     Ok(())
 }
 
-/// `INSERT INTO {table_cols} VALUES ($1, …), (…)` for `rows` rows of `cols` parameters.
-fn values_sql(table_cols: &str, cols: usize, rows: usize) -> String {
+/// `INSERT INTO {table_cols} VALUES (…), (…)` for `rows` rows of `cols`
+/// parameters.
+///
+/// SQLite gets anonymous `?` parameters: the driver looks up every named
+/// parameter's name, which SQLite finds by a linear search, so `$N` names
+/// made binding a 128-row INSERT quadratic. PostgreSQL needs `$N`.
+fn values_sql(backend: Backend, table_cols: &str, cols: usize, rows: usize) -> String {
+    use std::fmt::Write as _;
     let mut sql = format!("INSERT INTO {table_cols} VALUES ");
     for r in 0..rows {
         if r > 0 {
@@ -376,7 +361,12 @@ fn values_sql(table_cols: &str, cols: usize, rows: usize) -> String {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", r * cols + c + 1));
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    let _ = write!(sql, "${}", r * cols + c + 1);
+                }
+            }
         }
         sql.push(')');
     }
@@ -402,55 +392,94 @@ async fn load_head(conn: &mut Conn, backend: Backend) -> Result<Head> {
 
 async fn exec_job(
     conn: &mut Conn,
+    backend: Backend,
     job: &Job,
     head: &mut Option<Head>,
     now: i64,
 ) -> Result<JobOutput> {
     match job {
-        Job::Audit(ev) => Ok(JobOutput::Seq(append_audit(conn, head, ev).await?)),
+        Job::Audit(ev) => {
+            let seq = append_audits(conn, backend, head, std::slice::from_ref(ev)).await?;
+            Ok(JobOutput::Seq(seq))
+        }
         Job::Batch(b) => {
             let mut versions = Vec::with_capacity(b.changes.len());
             for c in &b.changes {
-                versions.push(exec_change(conn, &b.domain_id, c, now).await?);
+                versions.push(exec_change(conn, backend, &b.domain_id, c, now).await?);
             }
-            for ev in &b.audit {
-                append_audit(conn, head, ev).await?;
+            if !b.audit.is_empty() {
+                append_audits(conn, backend, head, &b.audit).await?;
             }
             Ok(JobOutput::Versions(versions))
         }
     }
 }
 
-async fn append_audit(conn: &mut Conn, head: &mut Option<Head>, ev: &AuditEvent) -> Result<u64> {
-    let h = head.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
-    let seq = h.seq + 1;
-    let hash = audit::chain_hash(&h.hash, seq, ev);
-    let identities = serde_json::to_string(&ev.identities)
-        .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(i64::try_from(seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
-    .bind(to_micros(ev.at))
-    .bind(ev.domain_id.clone())
-    .bind(ev.credential_id.clone())
-    .bind(identities)
-    .bind(ev.operation.clone())
-    .bind(ev.object_id.clone())
-    .bind(ev.result.clone())
-    .bind(hash.to_vec())
-    .execute(&mut *conn)
-    .await?;
-    *h = Head { seq, hash };
-    Ok(seq)
+/// Chains `events` after `head` and inserts them; returns the last sequence
+/// number. `head` moves only if the insert succeeded.
+async fn append_audits(
+    conn: &mut Conn,
+    backend: Backend,
+    head: &mut Option<Head>,
+    events: &[AuditEvent],
+) -> Result<u64> {
+    let mut h = head.ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
+    let mut rows = Vec::with_capacity(events.len());
+    for ev in events {
+        let seq = h.seq + 1;
+        let hash = audit::chain_hash(&h.hash, seq, ev);
+        h = Head { seq, hash };
+        rows.push((seq, hash, ev));
+    }
+    insert_audits(conn, backend, &rows).await?;
+    *head = Some(h);
+    Ok(h.seq)
+}
+
+/// Inserts chained audit records with multi-row INSERTs.
+async fn insert_audits(
+    conn: &mut Conn,
+    backend: Backend,
+    rows: &[(u64, [u8; 32], &AuditEvent)],
+) -> Result<()> {
+    for chunk in shaped_chunks(rows) {
+        let sql = values_sql(
+            backend,
+            "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash)",
+            9,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (seq, hash, ev) in chunk {
+            let identities = serde_json::to_string(&ev.identities)
+                .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
+            q = q
+                .bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+                .bind(to_micros(ev.at))
+                .bind(ev.domain_id.as_deref())
+                .bind(ev.credential_id.as_deref())
+                .bind(identities)
+                .bind(ev.operation.as_str())
+                .bind(ev.object_id.as_deref())
+                .bind(ev.result.as_str())
+                .bind(hash.to_vec());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 fn version_i64(v: u64) -> Result<i64> {
     i64::try_from(v).map_err(|_| Error::Invalid(format!("version {v} is too large")))
 }
 
-async fn exec_change(conn: &mut Conn, domain: &str, c: &PreparedChange, now: i64) -> Result<u64> {
+async fn exec_change(
+    conn: &mut Conn,
+    backend: Backend,
+    domain: &str,
+    c: &PreparedChange,
+    now: i64,
+) -> Result<u64> {
     match c {
         PreparedChange::Insert { id, object_type, state, attributes, index, links, material } => {
             sqlx::query(
@@ -473,8 +502,8 @@ async fn exec_change(conn: &mut Conn, domain: &str, c: &PreparedChange, now: i64
                     e.into()
                 }
             })?;
-            insert_index(conn, &index_rows(domain, id, index)).await?;
-            insert_links(conn, &link_rows(domain, id, links)).await?;
+            insert_index(conn, backend, &index_rows(domain, id, index)).await?;
+            insert_links(conn, backend, &link_rows(domain, id, links)).await?;
             Ok(1)
         }
         PreparedChange::Update {
@@ -518,8 +547,8 @@ async fn exec_change(conn: &mut Conn, domain: &str, c: &PreparedChange, now: i64
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
-            insert_index(conn, &index_rows(domain, id, index)).await?;
-            insert_links(conn, &link_rows(domain, id, links)).await?;
+            insert_index(conn, backend, &index_rows(domain, id, index)).await?;
+            insert_links(conn, backend, &link_rows(domain, id, links)).await?;
             Ok(expected_version + 1)
         }
         PreparedChange::Delete { id, expected_version } => {
@@ -566,13 +595,41 @@ async fn lost_cas(conn: &mut Conn, domain: &str, id: &str, expected: u64) -> Err
     }
 }
 
-/// Rows per multi-row INSERT (at most 9 parameters each: far under both backends' limits).
-const ROWS_PER_INSERT: usize = 200;
+/// Most rows per multi-row INSERT (at most 9 parameters each: far under both
+/// backends' limits). A power of two, see [`shaped_chunks`].
+const ROWS_PER_INSERT: usize = 128;
 
-async fn insert_index(conn: &mut Conn, rows: &[(&str, &str, &IndexEntry)]) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql =
-            values_sql("object_index (domain_id, name, value, object_id, idx)", 5, chunk.len());
+/// Splits `rows` into chunks whose lengths are powers of two, at most
+/// [`ROWS_PER_INSERT`], largest first. A multi-row INSERT's text depends on
+/// its row count, and prepared statements are cached by text: with these
+/// lengths a table has at most eight statement shapes, which stay cached,
+/// instead of one per group size, which would be prepared anew each time.
+fn shaped_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len =
+            if rest.len() >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 << rest.len().ilog2() };
+        let (chunk, tail) = rest.split_at(len);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
+async fn insert_index(
+    conn: &mut Conn,
+    backend: Backend,
+    rows: &[(&str, &str, &IndexEntry)],
+) -> Result<()> {
+    for chunk in shaped_chunks(rows) {
+        let sql = values_sql(
+            backend,
+            "object_index (domain_id, name, value, object_id, idx)",
+            5,
+            chunk.len(),
+        );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (domain, id, e) in chunk {
             q = q
@@ -587,10 +644,18 @@ async fn insert_index(conn: &mut Conn, rows: &[(&str, &str, &IndexEntry)]) -> Re
     Ok(())
 }
 
-async fn insert_links(conn: &mut Conn, rows: &[(&str, &str, &Link)]) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql =
-            values_sql("object_links (object_id, link_type, target_id, domain_id)", 4, chunk.len());
+async fn insert_links(
+    conn: &mut Conn,
+    backend: Backend,
+    rows: &[(&str, &str, &Link)],
+) -> Result<()> {
+    for chunk in shaped_chunks(rows) {
+        let sql = values_sql(
+            backend,
+            "object_links (object_id, link_type, target_id, domain_id)",
+            4,
+            chunk.len(),
+        );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (domain, id, l) in chunk {
             q = q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain);
@@ -616,4 +681,21 @@ fn link_rows<'a>(
     links: &'a [Link],
 ) -> Vec<(&'a str, &'a str, &'a Link)> {
     links.iter().map(|l| (domain, id, l)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_powers_of_two_and_cover_every_row() {
+        for n in [0usize, 1, 2, 3, 7, 128, 129, 200, 383, 1000] {
+            let rows: Vec<usize> = (0..n).collect();
+            let chunks: Vec<&[usize]> = shaped_chunks(&rows).collect();
+            assert!(chunks.iter().all(|c| c.len().is_power_of_two() && c.len() <= ROWS_PER_INSERT));
+            assert_eq!(chunks.concat(), rows, "{n} rows");
+        }
+        let lens: Vec<usize> = shaped_chunks(&[0u8; 300]).map(<[u8]>::len).collect();
+        assert_eq!(lens, [128, 128, 32, 8, 4]);
+    }
 }
