@@ -82,7 +82,7 @@ pub(crate) struct Inner {
     pub(crate) backend: Backend,
     master: RwLock<Arc<dyn MasterKey>>,
     keys: RwLock<HashMap<String, Arc<DomainKey>>>,
-    writer: mpsc::Sender<writer::Request>,
+    writer: mpsc::Sender<writer::Message>,
 }
 
 impl fmt::Debug for SqlStore {
@@ -221,6 +221,9 @@ async fn pool_of(backend: Backend, any_url: &str, max_connections: u32) -> Resul
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30));
     if backend == Backend::Sqlite {
+        // A connection to a local file cannot go stale: no ping (a round trip
+        // to the connection's worker thread) before each use.
+        opts = opts.test_before_acquire(false);
         // WAL lets readers run beside the single writer. synchronous=FULL syncs the
         // WAL on every commit, so an acknowledged commit survives power loss, not
         // only a process crash (NORMAL would only sync at checkpoints). Group
@@ -306,6 +309,10 @@ impl SqlStore {
 
     /// Closes the pool; pending writes are finished first.
     pub async fn close(&self) {
+        let (done, released) = oneshot::channel();
+        if self.inner.writer.send(writer::Message::Release(done)).await.is_ok() {
+            let _ = released.await;
+        }
         self.inner.writer_pool.close().await;
         self.inner.pool.close().await;
     }
@@ -377,7 +384,7 @@ impl SqlStore {
         let (reply, rx) = oneshot::channel();
         self.inner
             .writer
-            .send(writer::Request { job, reply })
+            .send(writer::Message::Write(writer::Request { job, reply }))
             .await
             .map_err(|_| Error::WriterStopped)?;
         rx.await.map_err(|_| Error::WriterStopped)?

@@ -22,7 +22,8 @@
 //! updates are compare-and-swap on a version column, and audit appends lock the
 //! chain head row, so several processes (PostgreSQL nodes) can write at once.
 
-use sqlx::{AnyPool, AssertSqlSafe, Connection, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit;
@@ -114,56 +115,108 @@ struct Head {
     hash: [u8; 32],
 }
 
+/// What the writer task receives.
+pub(crate) enum Message {
+    /// A write to apply.
+    Write(Request),
+    /// Give the kept connection back to the pool (the store is closing) once
+    /// the writes sent before are applied, then answer.
+    Release(oneshot::Sender<()>),
+}
+
 /// The writer loop: runs until every sender is dropped.
 pub(crate) async fn run(
     pool: AnyPool,
     backend: Backend,
-    mut rx: mpsc::Receiver<Request>,
+    mut rx: mpsc::Receiver<Message>,
     max_group: usize,
 ) {
     let mut group: Vec<Request> = Vec::with_capacity(max_group);
+    let mut conn = WriterConnection { pool, held: None };
     while let Some(first) = rx.recv().await {
-        group.push(first);
-        while group.len() < max_group {
+        let mut release = None;
+        match first {
+            Message::Write(request) => group.push(request),
+            Message::Release(done) => release = Some(done),
+        }
+        while release.is_none() && group.len() < max_group {
             match rx.try_recv() {
-                Ok(r) => group.push(r),
+                Ok(Message::Write(request)) => group.push(request),
+                Ok(Message::Release(done)) => release = Some(done),
                 Err(_) => break,
             }
         }
-        process(&pool, backend, &mut group).await;
+        if !group.is_empty() {
+            process(&mut conn, backend, &mut group).await;
+        }
+        if let Some(done) = release {
+            conn.discard();
+            let _ = done.send(());
+        }
     }
 }
 
-async fn process(pool: &AnyPool, backend: Backend, group: &mut Vec<Request>) {
+/// The writer's connection, kept from one group to the next.
+///
+/// Returning a connection to the pool finishes on another task, so taking it
+/// back for the next group waits for that task to be scheduled: under load
+/// that wait was longer than the group's own work. A connection whose
+/// transaction failed is given back to the pool (which rolls it back or
+/// closes it) and a new one is taken for the next group.
+struct WriterConnection {
+    pool: AnyPool,
+    held: Option<PoolConnection<Any>>,
+}
+
+impl WriterConnection {
+    async fn get(&mut self) -> Result<&mut Conn> {
+        let conn = match self.held.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        Ok(&mut **self.held.insert(conn))
+    }
+
+    /// Gives the connection back after a failed transaction.
+    fn discard(&mut self) {
+        self.held = None;
+    }
+}
+
+async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Vec<Request>) {
     let jobs: Vec<&Job> = group.iter().map(|r| &r.job).collect();
     if jobs.len() > 1 && jobs.iter().all(|j| j.is_append_only()) {
         // The hot path (creates and audit appends): a few multi-row INSERTs for
         // the whole group. On any error nothing is committed and the group takes
         // the savepoint path, which finds the failing request.
-        if let Ok(outputs) = run_appends(pool, backend, &jobs).await {
-            for (req, out) in group.drain(..).zip(outputs) {
-                let _ = req.reply.send(Ok(out));
+        match run_appends(writer, backend, &jobs).await {
+            Ok(outputs) => {
+                for (req, out) in group.drain(..).zip(outputs) {
+                    let _ = req.reply.send(Ok(out));
+                }
+                return;
             }
-            return;
+            Err(_) => writer.discard(),
         }
     }
     if let [job] = jobs.as_slice() {
-        let res = run_alone(pool, backend, job).await;
+        let res = run_alone(writer, backend, job).await;
         if let Some(req) = group.pop() {
             let _ = req.reply.send(res);
         }
         return;
     }
-    match run_group(pool, backend, &jobs).await {
+    match run_group(writer, backend, &jobs).await {
         Ok(results) => {
             for (req, res) in group.drain(..).zip(results) {
                 let _ = req.reply.send(res);
             }
         }
         Err(_) => {
+            writer.discard();
             // Retry each request alone so one's failure is not another's.
             for req in group.drain(..) {
-                let res = run_alone(pool, backend, &req.job).await;
+                let res = run_alone(writer, backend, &req.job).await;
                 let _ = req.reply.send(res);
             }
         }
@@ -174,13 +227,20 @@ async fn process(pool: &AnyPool, backend: Backend, group: &mut Vec<Request>) {
 const MAX_ATTEMPTS: u32 = 3;
 
 /// Applies one job in a transaction of its own, retrying transient aborts.
-async fn run_alone(pool: &AnyPool, backend: Backend, job: &Job) -> Result<JobOutput> {
+async fn run_alone(
+    writer: &mut WriterConnection,
+    backend: Backend,
+    job: &Job,
+) -> Result<JobOutput> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let res = match run_group(pool, backend, &[job]).await {
+        let res = match run_group(writer, backend, &[job]).await {
             Ok(mut r) => r.pop().unwrap_or(Err(Error::Corrupt("no result".into()))),
-            Err(e) => Err(e),
+            Err(e) => {
+                writer.discard();
+                Err(e)
+            }
         };
         match res {
             Err(Error::Retry(_)) if attempt < MAX_ATTEMPTS => continue,
@@ -192,11 +252,11 @@ async fn run_alone(pool: &AnyPool, backend: Backend, job: &Job) -> Result<JobOut
 /// Applies `jobs` in one transaction. `Err` means the transaction as a whole
 /// failed and nothing was committed; `Ok` holds each job's own result.
 async fn run_group(
-    pool: &AnyPool,
+    writer: &mut WriterConnection,
     backend: Backend,
     jobs: &[&Job],
 ) -> Result<Vec<Result<JobOutput>>> {
-    let mut conn = pool.acquire().await?;
+    let conn = writer.get().await?;
     let mut tx = conn.begin_with(backend.begin_write()).await?;
     let mut head = if jobs.iter().any(|j| j.audit_count() > 0) {
         Some(load_head(&mut tx, backend).await?)
@@ -256,8 +316,12 @@ async fn run_group(
 }
 
 /// Applies append-only jobs with one multi-row INSERT per table (per chunk).
-async fn run_appends(pool: &AnyPool, backend: Backend, jobs: &[&Job]) -> Result<Vec<JobOutput>> {
-    let mut conn = pool.acquire().await?;
+async fn run_appends(
+    writer: &mut WriterConnection,
+    backend: Backend,
+    jobs: &[&Job],
+) -> Result<Vec<JobOutput>> {
+    let conn = writer.get().await?;
     let mut tx = conn.begin_with(backend.begin_write()).await?;
     let mut head = if jobs.iter().any(|j| j.audit_count() > 0) {
         Some(load_head(&mut tx, backend).await?)
