@@ -6,12 +6,20 @@
 //! then for a measured duration or count, and reports the rate of successful operations,
 //! latency percentiles from an HDR histogram, and errors by result reason.
 //!
+//! The `idle` workload measures what connections cost instead: it opens C connections
+//! (a TLS handshake and one Discover Versions each, a bounded number at a time), holds
+//! them idle for the duration and reports how many were opened and held. With
+//! `--server-pid` (Linux, a server on the same machine) any workload also reports the
+//! server process's resident memory at the start and end of the measured phase and its
+//! peak in between.
+//!
 //! | module | what it does |
 //! | --- | --- |
 //! | [`options`] | the command-line options and their validation into a [`options::BenchConfig`] |
 //! | [`workloads`] | the workload names, the `mixed` ratio, and the KMIP requests each workload sends |
 //! | [`runner`] | the [`runner::Driver`] trait (one operation on one connection) and the concurrent loop |
 //! | [`report`] | percentiles, the JSON object and the human-readable summary |
+//! | [`memory`] | a server process's resident memory, sampled over the measured phase (`--server-pid`) |
 //!
 //! The runner knows nothing about KMIP: a protocol plugs in by implementing
 //! [`runner::Driver`] (open a connection; perform one operation on it). KMIP is the first
@@ -47,6 +55,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod memory;
 pub mod options;
 pub mod report;
 pub mod runner;

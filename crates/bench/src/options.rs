@@ -1,8 +1,8 @@
 //! The options of `keyward bench kmip`, and their validation.
 //!
 //! [`KmipArgs`] is what clap parses; [`KmipArgs::into_config`] checks the combinations
-//! clap cannot (a positive duration, a ratio only with `mixed`, a count for `fill` …) and
-//! gives a [`BenchConfig`] in which every value is usable.
+//! clap cannot (a positive duration, a ratio only with `mixed`, a count for `fill`, a
+//! duration for `idle` …) and gives a [`BenchConfig`] in which every value is usable.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +19,8 @@ pub const DEFAULT_WARMUP_SECS: f64 = 2.0;
 pub const MAX_PAYLOAD_SIZE: usize = 1 << 20;
 /// The largest `--batch-size`.
 pub const MAX_BATCH_SIZE: usize = 1000;
+/// Connections the idle workload opens at once unless `--open-concurrency` says otherwise.
+pub const DEFAULT_OPEN_CONCURRENCY: usize = 64;
 
 /// `keyward bench kmip` options, as parsed by clap.
 #[derive(Debug, Clone, Args)]
@@ -36,13 +38,15 @@ pub struct KmipArgs {
     #[arg(long, value_name = "FILE")]
     pub ca: PathBuf,
     /// The workload: create, get, locate, encrypt, decrypt, sign-ecdsa, sign-rsa,
-    /// batch-encrypt, handshake, mixed or fill.
+    /// batch-encrypt, handshake, mixed, fill or idle.
     #[arg(long, value_name = "NAME")]
     pub workload: WorkloadName,
-    /// Concurrent connections (one operation in flight on each).
+    /// Concurrent connections (one operation in flight on each); for idle, the
+    /// connections opened and held.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub connections: usize,
-    /// Length of the measured phase, in seconds.
+    /// Length of the measured phase, in seconds (for idle: how long the connections are
+    /// held once all have been opened).
     #[arg(
         long,
         value_name = "SECONDS",
@@ -53,7 +57,7 @@ pub struct KmipArgs {
     /// Number of measured operations (for `fill`: the number of keys to create).
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
-    /// Warm-up before the measured phase, in seconds [default: 2; 0 for fill].
+    /// Warm-up before the measured phase, in seconds [default: 2; 0 for fill and idle].
     #[arg(long, value_name = "SECONDS")]
     pub warmup: Option<f64>,
     /// The KMIP protocol version of every request: 1.0, 1.1, 1.2, 1.3 or 1.4.
@@ -74,6 +78,14 @@ pub struct KmipArgs {
     /// For handshake: do not resume TLS sessions (every handshake is a full one).
     #[arg(long)]
     pub no_resumption: bool,
+    /// For idle: connections being opened at once [default: 64].
+    #[arg(long, value_name = "N")]
+    pub open_concurrency: Option<usize>,
+    /// Linux: the process id of the server, on this machine, whose resident memory
+    /// (VmRSS in /proc/PID/status) is sampled over the measured phase (for idle: from
+    /// the first connection to the end of the hold) and reported: start, peak, end.
+    #[arg(long, value_name = "PID")]
+    pub server_pid: Option<u32>,
     /// Give up on a connection attempt or an operation after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
@@ -122,6 +134,10 @@ pub struct BenchConfig {
     pub mix: Option<Mix>,
     /// Whether TLS sessions are resumed (handshake workload).
     pub resumption: bool,
+    /// Connections opened at once (idle workload; the default otherwise).
+    pub open_concurrency: usize,
+    /// The server process whose RSS is sampled.
+    pub server_pid: Option<u32>,
     /// Connect and operation timeout.
     pub timeout: Duration,
     /// JSON output.
@@ -148,14 +164,36 @@ impl KmipArgs {
         if fill && !matches!(stop, Stop::Count(_)) {
             return Err(bad("--count", "fill needs --count (the number of keys to create)"));
         }
+        let idle = self.workload == WorkloadName::Idle;
+        if idle && !matches!(stop, Stop::Duration(_)) {
+            return Err(bad("--duration", "idle holds its connections for --duration seconds"));
+        }
         let warmup = match self.warmup {
             Some(s) if fill && s != 0.0 => {
                 return Err(bad("--warmup", "fill creates exactly --count keys: no warm-up"));
             }
+            Some(s) if idle && s != 0.0 => {
+                return Err(bad("--warmup", "idle opens each connection once: no warm-up"));
+            }
             Some(seconds) => seconds_option("--warmup", seconds, true)?,
-            None if fill => Duration::ZERO,
+            None if fill || idle => Duration::ZERO,
             None => Duration::from_secs_f64(DEFAULT_WARMUP_SECS),
         };
+        let open_concurrency = match (idle, self.open_concurrency) {
+            (true, Some(0)) => return Err(bad("--open-concurrency", "must be at least 1")),
+            (true, Some(n)) => n,
+            (_, None) => DEFAULT_OPEN_CONCURRENCY,
+            (false, Some(_)) => {
+                return Err(bad("--open-concurrency", "only the idle workload takes it"));
+            }
+        };
+        match self.server_pid {
+            Some(0) => return Err(bad("--server-pid", "0 is not a process id")),
+            Some(_) if !cfg!(target_os = "linux") => {
+                return Err(bad("--server-pid", "only on Linux (it reads /proc/PID/status)"));
+            }
+            _ => {}
+        }
         let batch_size = match (self.workload, self.batch_size) {
             (WorkloadName::BatchEncrypt, size) => size.unwrap_or(10),
             (WorkloadName::Fill, size) => size.unwrap_or(1),
@@ -201,6 +239,8 @@ impl KmipArgs {
             keys: self.keys,
             mix,
             resumption: !self.no_resumption,
+            open_concurrency,
+            server_pid: self.server_pid,
             timeout: seconds_option("--timeout", self.timeout, false)?,
             json: self.json,
         })
@@ -370,6 +410,71 @@ mod tests {
         assert_eq!(c.mix.unwrap(), Mix::default_mix());
         let e = parse(&["--workload", "mixed", "--count", "5", "--mix", "get:x"]).unwrap_err();
         assert!(e.contains("weight"), "{e}");
+    }
+
+    #[test]
+    fn idle_holds_for_a_duration_without_warm_up_and_opens_64_at_a_time() {
+        let c =
+            parse(&["--workload", "idle", "--connections", "10000", "--duration", "30"]).unwrap();
+        assert_eq!(c.workload, WorkloadName::Idle);
+        assert_eq!(c.connections, 10_000);
+        assert_eq!(c.stop, Stop::Duration(Duration::from_secs(30)));
+        assert_eq!(c.warmup, Duration::ZERO);
+        assert_eq!(c.open_concurrency, DEFAULT_OPEN_CONCURRENCY);
+        assert_eq!(c.server_pid, None);
+        let c = parse(&[
+            "--workload",
+            "idle",
+            "--duration",
+            "0.5",
+            "--open-concurrency",
+            "8",
+            "--warmup",
+            "0",
+        ])
+        .unwrap();
+        assert_eq!(c.open_concurrency, 8);
+        assert_eq!(c.stop, Stop::Duration(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn idle_refuses_a_count_a_warm_up_and_no_concurrency() {
+        let e = parse(&["--workload", "idle", "--count", "10"]).unwrap_err();
+        assert!(e.contains("--duration") && e.contains("idle"), "{e}");
+        let e = parse(&["--workload", "idle", "--duration", "1", "--warmup", "2"]).unwrap_err();
+        assert!(e.contains("--warmup") && e.contains("no warm-up"), "{e}");
+        let e = parse(&["--workload", "idle", "--duration", "1", "--open-concurrency", "0"])
+            .unwrap_err();
+        assert!(e.contains("--open-concurrency") && e.contains("at least 1"), "{e}");
+        let e =
+            parse(&["--workload", "get", "--count", "1", "--open-concurrency", "4"]).unwrap_err();
+        assert!(e.contains("--open-concurrency") && e.contains("idle"), "{e}");
+        let e =
+            parse(&["--workload", "idle", "--duration", "1", "--open-concurrency=-1"]).unwrap_err();
+        assert!(e.contains("--open-concurrency"), "{e}");
+    }
+
+    #[test]
+    fn a_server_pid_is_taken_by_every_workload() {
+        for extra in [
+            &["--workload", "get", "--count", "5"][..],
+            &["--workload", "mixed", "--duration", "600"],
+            &["--workload", "idle", "--duration", "1"],
+        ] {
+            let args: Vec<&str> = extra.iter().copied().chain(["--server-pid", "4321"]).collect();
+            let result = parse(&args);
+            if cfg!(target_os = "linux") {
+                assert_eq!(result.unwrap().server_pid, Some(4321), "{extra:?}");
+            } else {
+                assert!(result.unwrap_err().contains("only on Linux"));
+            }
+        }
+        let e = parse(&["--workload", "get", "--count", "1", "--server-pid", "0"]).unwrap_err();
+        assert!(e.contains("--server-pid") && e.contains("not a process id"), "{e}");
+        let e = parse(&["--workload", "get", "--count", "1", "--server-pid", "x"]).unwrap_err();
+        assert!(e.contains("--server-pid"), "{e}");
+        let e = parse(&["--workload", "get", "--count", "1", "--server-pid=-3"]).unwrap_err();
+        assert!(e.contains("--server-pid"), "{e}");
     }
 
     #[test]

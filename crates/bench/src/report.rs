@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use crate::memory::RssSample;
 use crate::runner::Measurement;
 
 /// Whether the workload ran.
@@ -76,6 +77,8 @@ pub struct RunInfo {
     pub mix: Option<String>,
     /// Whether TLS resumption was on (handshake workload).
     pub resumption: Option<bool>,
+    /// Connections opened at once (idle workload).
+    pub open_concurrency: Option<usize>,
 }
 
 /// The result of one benchmark run: `--json` prints it as one object.
@@ -98,9 +101,10 @@ pub struct Report {
     pub connections: usize,
     /// Warm-up, in seconds.
     pub warmup_s: f64,
-    /// Measured time, in seconds.
+    /// Measured time, in seconds (for idle: how long the connections were held).
     pub duration_s: f64,
-    /// Successful operations (request messages, for batched workloads).
+    /// Successful operations (request messages, for batched workloads; connections
+    /// opened, for idle).
     pub ops: u64,
     /// Failed operations.
     pub errors: u64,
@@ -109,7 +113,8 @@ pub struct Report {
     /// One example message per error reason.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub error_examples: BTreeMap<String, String>,
-    /// Successful operations per second.
+    /// Successful operations per second (for idle: connections opened per second of the
+    /// opening phase).
     pub ops_per_sec: f64,
     /// Items of the successful operations.
     pub items: u64,
@@ -131,9 +136,46 @@ pub struct Report {
     /// Successful handshakes that resumed a session (handshake only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resumed: Option<u64>,
-    /// Latency percentiles of successful operations.
+    /// Connections opened at once (idle only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_concurrency: Option<usize>,
+    /// Connections opened: TLS handshake and one Discover Versions done (idle only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opened: Option<u64>,
+    /// Connections still open at the end of the hold (idle only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<u64>,
+    /// Seconds from the first connection attempt to the end of the last (idle only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_s: Option<f64>,
+    /// Latency percentiles of successful operations (for idle: of opening one
+    /// connection, handshake and Discover Versions).
     #[serde(flatten)]
     pub latency: Percentiles,
+    /// The server process whose memory was sampled (`--server-pid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_pid: Option<u32>,
+    /// The server's RSS at the start of the measured phase, in KiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_rss_kib_start: Option<u64>,
+    /// The largest server RSS sampled during the measured phase, in KiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_rss_kib_peak: Option<u64>,
+    /// The server's RSS at the end of the measured phase, in KiB (for idle: with the
+    /// connections still held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_rss_kib_end: Option<u64>,
+    /// A few RSS figures spread over the measured phase: seconds since its start, KiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_rss_samples: Option<Vec<RssSample>>,
+    /// The server process had exited before the end (its last figures are reported).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub server_exited: bool,
+}
+
+/// KiB as MiB with one decimal, for people.
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
 fn rounded(value: f64, places: i32) -> f64 {
@@ -158,6 +200,22 @@ impl Report {
         report.items_per_sec = batched.then(|| rate(m.items));
         report.resumed = report.resumption.map(|_| m.resumed);
         report.latency = Percentiles::of(&m.histogram);
+        if let Some(hold) = &m.hold {
+            let opening = hold.opening.as_secs_f64();
+            report.opened = Some(m.ops);
+            report.held = Some(hold.held);
+            report.open_s = Some(rounded(opening, 3));
+            report.ops_per_sec =
+                if opening > 0.0 { rounded(m.ops as f64 / opening, 1) } else { 0.0 };
+        }
+        if let Some(rss) = &m.server_rss {
+            report.server_pid = Some(rss.pid);
+            report.server_rss_kib_start = Some(rss.start_kib);
+            report.server_rss_kib_peak = Some(rss.peak_kib);
+            report.server_rss_kib_end = Some(rss.end_kib);
+            report.server_rss_samples = Some(rss.samples.clone());
+            report.server_exited = rss.gone;
+        }
         report
     }
 
@@ -189,7 +247,17 @@ impl Report {
             mix: info.mix,
             resumption: info.resumption,
             resumed: None,
+            open_concurrency: info.open_concurrency,
+            opened: None,
+            held: None,
+            open_s: None,
             latency: Percentiles::default(),
+            server_pid: None,
+            server_rss_kib_start: None,
+            server_rss_kib_peak: None,
+            server_rss_kib_end: None,
+            server_rss_samples: None,
+            server_exited: false,
         }
     }
 
@@ -216,13 +284,31 @@ impl Report {
             let _ = writeln!(out, "  unsupported: {why}");
             return out;
         }
-        let _ = writeln!(
-            out,
-            "  measured   {:.3} s after {:.1} s of warm-up",
-            self.duration_s, self.warmup_s
-        );
-        let _ = writeln!(out, "  ops        {} ok, {} failed", self.ops, self.errors);
-        let _ = writeln!(out, "  rate       {:.1} ops/s", self.ops_per_sec);
+        if let (Some(opened), Some(held)) = (self.opened, self.held) {
+            let _ = writeln!(
+                out,
+                "  opened     {opened} of {} in {:.3} s ({:.1}/s, {} at a time; each a TLS \
+                 handshake and a Discover Versions)",
+                self.connections,
+                self.open_s.unwrap_or(0.0),
+                self.ops_per_sec,
+                self.open_concurrency.unwrap_or(0),
+            );
+            let _ = writeln!(
+                out,
+                "  held       {held} for {:.3} s ({} closed by the server meanwhile)",
+                self.duration_s,
+                opened.saturating_sub(held)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  measured   {:.3} s after {:.1} s of warm-up",
+                self.duration_s, self.warmup_s
+            );
+            let _ = writeln!(out, "  ops        {} ok, {} failed", self.ops, self.errors);
+            let _ = writeln!(out, "  rate       {:.1} ops/s", self.ops_per_sec);
+        }
         if let (Some(items), Some(size)) = (self.items_per_sec, self.batch_size) {
             let _ = writeln!(out, "  items      {items:.1} items/s ({size} per message)");
         }
@@ -245,6 +331,26 @@ impl Report {
             us(l.p999_us),
             us(l.max_us)
         );
+        if let (Some(pid), Some(start), Some(peak), Some(end)) = (
+            self.server_pid,
+            self.server_rss_kib_start,
+            self.server_rss_kib_peak,
+            self.server_rss_kib_end,
+        ) {
+            let _ = writeln!(
+                out,
+                "  server RSS start {}, peak {}, end {} (pid {pid}{})",
+                mib(start),
+                mib(peak),
+                mib(end),
+                if self.server_exited { "; it exited before the end" } else { "" }
+            );
+            if let Some(samples) = &self.server_rss_samples {
+                let text: Vec<String> =
+                    samples.iter().map(|s| format!("{:.1} s {}", s.t_s, mib(s.kib))).collect();
+                let _ = writeln!(out, "  over time  {}", text.join(" · "));
+            }
+        }
         for (reason, n) in &self.errors_by_reason {
             let example = self.error_examples.get(reason).map_or("", String::as_str);
             let _ = writeln!(out, "  error      {n} × {reason} (e.g. {example})");
@@ -274,6 +380,7 @@ mod tests {
             payload_size: None,
             mix: None,
             resumption: None,
+            open_concurrency: None,
         }
     }
 
@@ -349,6 +456,87 @@ mod tests {
         assert!(json["p50_us"].is_null());
         assert!(json.get("items_per_sec").is_none());
         assert!(report.to_text().contains("unsupported: Operation Not Supported"));
+    }
+
+    fn rss() -> crate::memory::RssSummary {
+        crate::memory::RssSummary {
+            pid: 77,
+            start_kib: 10_240,
+            peak_kib: 40_960,
+            end_kib: 30_720,
+            gone: false,
+            samples: vec![
+                RssSample { t_s: 0.0, kib: 10_240 },
+                RssSample { t_s: 1.5, kib: 40_960 },
+                RssSample { t_s: 3.0, kib: 30_720 },
+            ],
+        }
+    }
+
+    #[test]
+    fn server_rss_fields_are_there_only_when_a_server_was_watched() {
+        let mut m = Measurement::empty().unwrap();
+        m.record_success(Done::ONE, Duration::from_micros(100));
+        m.elapsed = Duration::from_secs(1);
+        let json: serde_json::Value =
+            serde_json::from_str(&Report::measured(info(None), &m).to_json()).unwrap();
+        for field in ["server_pid", "server_rss_kib_start", "server_rss_kib_peak"] {
+            assert!(json.get(field).is_none(), "{field}");
+        }
+        assert!(json.get("server_exited").is_none() && json.get("opened").is_none());
+
+        m.server_rss = Some(rss());
+        let report = Report::measured(info(None), &m);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["server_pid"], 77);
+        assert_eq!(json["server_rss_kib_start"], 10_240);
+        assert_eq!(json["server_rss_kib_peak"], 40_960);
+        assert_eq!(json["server_rss_kib_end"], 30_720);
+        assert_eq!(json["server_rss_samples"][1]["t_s"], 1.5);
+        assert_eq!(json["server_rss_samples"][1]["kib"], 40_960);
+        assert!(json.get("server_exited").is_none());
+        let text = report.to_text();
+        assert!(
+            text.contains("server RSS start 10.0 MiB, peak 40.0 MiB, end 30.0 MiB (pid 77)"),
+            "{text}"
+        );
+        assert!(text.contains("0.0 s 10.0 MiB · 1.5 s 40.0 MiB · 3.0 s 30.0 MiB"), "{text}");
+    }
+
+    #[test]
+    fn an_idle_report_says_how_many_were_opened_and_held() {
+        let mut m = Measurement::empty().unwrap();
+        for _ in 0..8 {
+            m.record_success(Done::ONE, Duration::from_micros(2_000));
+        }
+        m.record_failure(&Failure::Transport("timeout".into()));
+        m.record_failure(&Failure::Transport("connection closed by the server".into()));
+        m.elapsed = Duration::from_secs(30);
+        m.hold = Some(crate::runner::HoldOutcome {
+            wanted: 9,
+            opening: Duration::from_secs(2),
+            held: 7,
+        });
+        m.server_rss = Some(crate::memory::RssSummary { gone: true, ..rss() });
+        let mut info = info(None);
+        info.workload = "idle".into();
+        info.connections = 9;
+        info.warmup_s = 0.0;
+        info.open_concurrency = Some(64);
+        let report = Report::measured(info, &m);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["opened"], 8);
+        assert_eq!(json["held"], 7);
+        assert_eq!(json["open_s"], 2.0);
+        assert_eq!(json["ops_per_sec"], 4.0);
+        assert_eq!(json["duration_s"], 30.0);
+        assert_eq!(json["open_concurrency"], 64);
+        assert_eq!(json["errors"], 2);
+        assert_eq!(json["server_exited"], true);
+        let text = report.to_text();
+        assert!(text.contains("opened     8 of 9 in 2.000 s (4.0/s, 64 at a time"), "{text}");
+        assert!(text.contains("held       7 for 30.000 s (1 closed by the server"), "{text}");
+        assert!(text.contains("it exited before the end"), "{text}");
     }
 
     #[test]

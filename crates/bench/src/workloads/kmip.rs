@@ -12,7 +12,9 @@
 //! - Encrypt and Decrypt carry Cryptographic Parameters (AES, GCM, 16-byte tag) and a
 //!   client-chosen 12-byte IV, unique per operation; Sign carries RSA/PSS/SHA-256 or
 //!   ECDSA with SHA-256;
-//! - a message of several items gives each a Unique Batch Item ID.
+//! - a message of several items gives each a Unique Batch Item ID;
+//! - handshake and idle send one Discover Versions per connection (a Query of the server
+//!   information on KMIP 1.0, which has no Discover Versions).
 //!
 //! A workload that needs a later KMIP version than the one chosen is unsupported before
 //! any request is sent (Encrypt and Sign are KMIP 1.2; the GCM tag fields are 1.4). During
@@ -47,7 +49,7 @@ use super::{Mix, WorkloadName};
 use crate::BenchError;
 use crate::options::{BenchConfig, Stop};
 use crate::report::{Report, RunInfo};
-use crate::runner::{self, Done, Driver, Failure, Plan};
+use crate::runner::{self, Done, Driver, Failure, HoldPlan, Plan};
 
 /// GCM tag length sent and expected, in bytes.
 const TAG_LENGTH: i32 = 16;
@@ -211,6 +213,9 @@ enum Op {
     Sign { key: String, params: CryptographicParameters, data: Vec<u8> },
     /// Connect, one Discover Versions (Query on KMIP 1.0), close.
     Handshake { tls: Arc<ClientConfig> },
+    /// One Discover Versions (Query on KMIP 1.0) on an open connection: the operation
+    /// of the idle workload, done once per connection before it is held.
+    Hello,
 }
 
 /// The KMIP [`Driver`]: one workload, its setup done.
@@ -238,6 +243,24 @@ impl Driver for KmipDriver {
         let index = self.schedule.get(slot).copied().unwrap_or(0);
         let op = self.ops.get(index).ok_or_else(|| Failure::Unexpected("empty workload".into()))?;
         perform(&self.kmip, op, conn, seq).await
+    }
+
+    /// Waits for the server to close the connection (a KMIP server never speaks first):
+    /// the read ends with the server's close, a reset, or a message nobody asked for.
+    async fn until_closed(&self, conn: &mut KmipConnection) -> Failure {
+        let Some(conn) = conn.as_mut() else {
+            return std::future::pending().await;
+        };
+        match conn.read_frame().await {
+            Ok(_) => Failure::Unexpected("a message from the server on an idle connection".into()),
+            Err(e) => transport(&e),
+        }
+    }
+
+    async fn close(&self, conn: KmipConnection) {
+        if let Some(conn) = conn {
+            let _ = tokio::time::timeout(self.kmip.timeout, conn.close()).await;
+        }
     }
 }
 
@@ -411,7 +434,23 @@ async fn perform_on(
                 other => Err(unexpected("Sign", &other)),
             }
         }
+        Op::Hello => hello(kmip, conn).await.map(|()| Done::ONE),
         Op::Handshake { .. } => Err(Failure::Unexpected("handshake handled above".into())),
+    }
+}
+
+/// One Discover Versions, or on KMIP 1.0 (which has none) a Query of the server
+/// information: the cheapest request every server answers.
+async fn hello(kmip: &Kmip, conn: &mut Connection) -> Result<(), Failure> {
+    let answer = if kmip.at_least(1, 1) {
+        kmip.call_one(conn, DiscoverVersionsRequest::default()).await?
+    } else {
+        let query = QueryRequest { query_functions: vec![QueryFunction::QueryServerInformation] };
+        kmip.call_one(conn, query).await?
+    };
+    match answer {
+        ResponsePayload::DiscoverVersions(_) | ResponsePayload::Query(_) => Ok(()),
+        other => Err(unexpected("Discover Versions", &other)),
     }
 }
 
@@ -421,15 +460,7 @@ async fn handshake(kmip: &Kmip, tls: &Arc<ClientConfig>) -> Result<Done, Failure
     let resumed = conn.tls().handshake_kind() == Some(HandshakeKind::Resumed);
     // The server checks the client certificate after the client has finished (TLS 1.3):
     // only an answer proves the connection was accepted.
-    let answer = if kmip.at_least(1, 1) {
-        kmip.call_one(&mut conn, DiscoverVersionsRequest::default()).await?
-    } else {
-        let query = QueryRequest { query_functions: vec![QueryFunction::QueryServerInformation] };
-        kmip.call_one(&mut conn, query).await?
-    };
-    if !matches!(answer, ResponsePayload::DiscoverVersions(_) | ResponsePayload::Query(_)) {
-        return Err(unexpected("Discover Versions", &answer));
-    }
+    hello(kmip, &mut conn).await?;
     let _ = tokio::time::timeout(kmip.timeout, conn.close()).await;
     Ok(Done { items: 1, resumed })
 }
@@ -603,6 +634,7 @@ async fn setup(
             Op::Sign { key, params, data: payload }
         }
         WorkloadName::Handshake => Op::Handshake { tls: handshake_tls.clone() },
+        WorkloadName::Idle => Op::Hello,
         WorkloadName::Mixed => {
             return Err(SetupStop::Failed {
                 step: "setup".into(),
@@ -696,6 +728,10 @@ async fn signing_key(kmip: &Kmip, conn: &mut Connection, rsa: bool) -> Result<St
 /// # Errors
 /// As [`crate::run_kmip`].
 pub async fn run(config: &BenchConfig) -> Result<Report, BenchError> {
+    runner::check_open_files(config.connections)?;
+    if let Some(pid) = config.server_pid {
+        crate::memory::check_pid(pid)?;
+    }
     let credential = |e: ClientError| BenchError::Credential(e.to_string());
     let identity = ClientIdentity::from_pem_files(&config.cert, &config.key, &config.ca)
         .map_err(credential)?;
@@ -726,11 +762,25 @@ pub async fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         payload_size: uses_payload.then_some(config.payload_size),
         mix: config.mix.as_ref().map(ToString::to_string),
         resumption: (w == WorkloadName::Handshake).then_some(config.resumption),
+        open_concurrency: (w == WorkloadName::Idle).then_some(config.open_concurrency),
     };
     let driver = match prepare(config, &kmip, handshake_tls).await? {
         Prepared::Ready(driver) => driver,
         Prepared::Unsupported(why) => return Ok(Report::unsupported(info, why)),
     };
+    let progress = !config.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if let (WorkloadName::Idle, Stop::Duration(hold)) = (w, config.stop) {
+        let plan = HoldPlan {
+            target: config.server.clone(),
+            connections: config.connections,
+            open_concurrency: config.open_concurrency,
+            hold,
+            progress,
+            server_pid: config.server_pid,
+        };
+        let measured = runner::hold(Arc::new(driver), &plan).await?;
+        return Ok(Report::measured(info, &measured));
+    }
     // Fill counts keys; each operation creates a batch of them.
     let (stop, progress_unit) = match (w, config.stop) {
         (WorkloadName::Fill, Stop::Count(keys)) => {
@@ -744,8 +794,9 @@ pub async fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         connections: config.connections,
         warmup: config.warmup,
         stop,
-        progress: !config.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress,
         progress_unit,
+        server_pid: config.server_pid,
     };
     let measured = runner::run(Arc::new(driver), &plan).await?;
     Ok(Report::measured(info, &measured))

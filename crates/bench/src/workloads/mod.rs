@@ -1,5 +1,5 @@
-//! The workloads: their names, the ratio of `mixed`, and (in [`kmip`]) the requests each
-//! one sends and the setup it needs.
+//! The workloads: their names, the ratio of `mixed`, and (in the `kmip` module) the
+//! requests each one sends and the setup it needs.
 
 mod kmip;
 
@@ -33,11 +33,14 @@ pub enum WorkloadName {
     Mixed,
     /// Create `--count` named keys, as fast as possible, with a progress bar.
     Fill,
+    /// Open `--connections` connections (a TLS handshake and one Discover Versions
+    /// each, `--open-concurrency` at a time), hold them idle for `--duration`, close them.
+    Idle,
 }
 
 impl WorkloadName {
     /// Every workload, in the order of the documentation.
-    pub const ALL: [WorkloadName; 11] = [
+    pub const ALL: [WorkloadName; 12] = [
         Self::Create,
         Self::Get,
         Self::Locate,
@@ -49,6 +52,7 @@ impl WorkloadName {
         Self::Handshake,
         Self::Mixed,
         Self::Fill,
+        Self::Idle,
     ];
 
     /// The command-line name.
@@ -65,6 +69,7 @@ impl WorkloadName {
             Self::Handshake => "handshake",
             Self::Mixed => "mixed",
             Self::Fill => "fill",
+            Self::Idle => "idle",
         }
     }
 

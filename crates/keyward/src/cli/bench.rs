@@ -5,6 +5,19 @@
 //!     --workload get --connections 8 --duration 10 --json
 //! ```
 //!
+//! Memory with many idle connections, the server's RSS watched (Linux, same machine):
+//!
+//! ```text
+//! ulimit -n 20000
+//! keyward bench kmip --server 127.0.0.1:5696 --cert cert.pem --key key.pem --ca ca.pem \
+//!     --workload idle --connections 10000 --duration 30 --server-pid SERVER_PID
+//! ```
+//!
+//! A Keyward server closes a connection idle for longer than its `[kmip]
+//! idle_timeout_secs` (default 300; environment `KEYWARD_KMIP_IDLE_TIMEOUT_SECS`) and
+//! serves at most `[kmip] max_connections` at once (default 10,000;
+//! `KEYWARD_KMIP_MAX_CONNECTIONS`): raise them before holding more, or longer.
+//!
 //! The report goes to stdout (one JSON object with `--json`); the progress bar goes to
 //! stderr, and only when stderr is a terminal and `--json` is not given.
 
