@@ -95,6 +95,17 @@ fn canonical(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `name` is spaced as the specification spells attribute names
+/// (single spaces between words, none around). Only a name that is not can
+/// differ from its canonical spelling (see [`canonical_name`]), so a
+/// canonically spaced name is looked up as it is, without a table search.
+fn is_spaced_canonically(name: &str) -> bool {
+    !name.starts_with(' ')
+        && !name.ends_with(' ')
+        && !name.contains("  ")
+        && !name.chars().any(|c| c.is_whitespace() && c != ' ')
+}
+
 /// An object's attributes, each instance with its index.
 ///
 /// The instances are shared copy-on-write: cloning an object (as the object
@@ -128,17 +139,25 @@ impl Attributes {
 
     /// The instances of `name` (canonical comparison; stored names are
     /// always canonical, see [`Attributes::push`]).
-    pub fn all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Attribute> + 'a {
-        let name: Cow<'static, str> = match spec::attribute(name) {
-            Some(def) if !is_custom_name(name) => Cow::Borrowed(def.name),
-            _ => Cow::Owned(name.to_owned()),
-        };
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
+        let name = if is_spaced_canonically(name) { Cow::Borrowed(name) } else { canonical(name) };
         self.items.iter().filter(move |a| a.name == name)
     }
 
     /// The value of the instance of `name` with index 0 (or the only one).
     pub fn get(&self, name: &str) -> Option<&AttributeValue> {
-        self.all(name).find(|a| a.index.unwrap_or(0) == 0).map(|a| &a.value)
+        let first = |name: &str| {
+            self.items
+                .iter()
+                .find(|a| a.name == name && a.index.unwrap_or(0) == 0)
+                .map(|a| &a.value)
+        };
+        if is_spaced_canonically(name) {
+            // The core's own lookups, on every operation: no table search.
+            first(name)
+        } else {
+            first(&canonical(name))
+        }
     }
 
     /// Sets a single-instance attribute (server side, no rule check), replacing
@@ -288,6 +307,26 @@ mod tests {
             attrs.client_delete("Name", Some(7)),
             Err(Error::NoSuchInstance { index: 7, .. })
         ));
+    }
+
+    #[test]
+    fn lookups_accept_any_spacing_of_a_standard_name() {
+        let mut attrs = Attributes::default();
+        attrs.push(Attribute::new(AttributeValue::CryptographicAlgorithm(
+            CryptographicAlgorithm::AES,
+        )));
+        attrs.client_add(name("a")).unwrap();
+        for spelling in
+            ["Cryptographic Algorithm", "Cryptographic  Algorithm", " Cryptographic\tAlgorithm "]
+        {
+            assert!(
+                matches!(attrs.get(spelling), Some(AttributeValue::CryptographicAlgorithm(_))),
+                "{spelling:?}"
+            );
+        }
+        assert_eq!(attrs.all(" Name").count(), 1);
+        assert!(attrs.get("Cryptographic Length").is_none());
+        assert!(attrs.get("x-absent").is_none());
     }
 
     #[test]
