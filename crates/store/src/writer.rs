@@ -139,6 +139,11 @@ pub(crate) async fn run(
             Message::Write(request) => group.push(request),
             Message::Release(done) => release = Some(done),
         }
+        // Let the tasks that are ready run first: among them are the callers
+        // the last commit answered, whose next writes then join this group
+        // instead of waiting for another fsync (average group of 32 callers'
+        // creates: 16 without this, 24 with it). Alone, it costs a reschedule.
+        tokio::task::yield_now().await;
         while release.is_none() && group.len() < max_group {
             match rx.try_recv() {
                 Ok(Message::Write(request)) => group.push(request),
