@@ -369,30 +369,28 @@ async fn run_appends(
             }
         }
     }
-    for chunk in shaped_chunks(&objects) {
-        let sql = values_sql(
-            backend,
-            "objects (id, domain_id, object_type, state, version, attributes, material, created_at, updated_at)",
-            9,
-            chunk.len(),
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (domain, c) in chunk {
-            if let PreparedChange::Insert { id, object_type, state, attributes, material, .. } = c {
-                q = q
-                    .bind(id.as_str())
-                    .bind(*domain)
-                    .bind(i64::from(*object_type))
-                    .bind(i64::from(*state))
-                    .bind(1i64)
-                    .bind(attributes.clone())
-                    .bind(material.clone())
-                    .bind(now)
-                    .bind(now);
-            }
-        }
-        q.execute(&mut *tx).await?;
-    }
+    insert_rows(
+        &mut tx,
+        backend,
+        "objects (id, domain_id, object_type, state, version, attributes, material, created_at, updated_at)",
+        9,
+        &objects,
+        |q, (domain, c)| {
+            let PreparedChange::Insert { id, object_type, state, attributes, material, .. } = c else {
+                return Err(Error::Corrupt("an append group holds only inserts".into()));
+            };
+            Ok(q.bind(id.as_str())
+                .bind(*domain)
+                .bind(i64::from(*object_type))
+                .bind(i64::from(*state))
+                .bind(1i64)
+                .bind(attributes.clone())
+                .bind(material.clone())
+                .bind(now)
+                .bind(now))
+        },
+    )
+    .await?;
     insert_index(&mut tx, backend, &index).await?;
     insert_links(&mut tx, backend, &links).await?;
     insert_audits(&mut tx, backend, &audits).await?;
@@ -511,19 +509,16 @@ async fn insert_audits(
     backend: Backend,
     rows: &[(u64, [u8; 32], &AuditEvent)],
 ) -> Result<()> {
-    for chunk in shaped_chunks(rows) {
-        let sql = values_sql(
-            backend,
-            "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash)",
-            9,
-            chunk.len(),
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (seq, hash, ev) in chunk {
+    insert_rows(
+        conn,
+        backend,
+        "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash)",
+        9,
+        rows,
+        |q, (seq, hash, ev)| {
             let identities = serde_json::to_string(&ev.identities)
                 .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-            q = q
-                .bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+            Ok(q.bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
                 .bind(to_micros(ev.at))
                 .bind(ev.domain_id.as_deref())
                 .bind(ev.credential_id.as_deref())
@@ -531,7 +526,30 @@ async fn insert_audits(
                 .bind(ev.operation.as_str())
                 .bind(ev.object_id.as_deref())
                 .bind(ev.result.as_str())
-                .bind(hash.to_vec());
+                .bind(hash.to_vec()))
+        },
+    )
+    .await
+}
+
+/// A multi-row INSERT's query, before or while its rows are bound.
+type RowsQuery<'r> = sqlx::query::Query<'r, Any, sqlx::any::AnyArguments>;
+
+/// Inserts `rows` into `table_cols` (`table (col, …)`, `cols` columns) with
+/// multi-row INSERTs in [`shaped_chunks`]; `bind` binds one row's values.
+async fn insert_rows<'r, T>(
+    conn: &mut Conn,
+    backend: Backend,
+    table_cols: &str,
+    cols: usize,
+    rows: &'r [T],
+    bind: impl Fn(RowsQuery<'r>, &'r T) -> Result<RowsQuery<'r>>,
+) -> Result<()> {
+    for chunk in shaped_chunks(rows) {
+        let sql = values_sql(backend, table_cols, cols, chunk.len());
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row)?;
         }
         q.execute(&mut *conn).await?;
     }
@@ -692,25 +710,21 @@ async fn insert_index(
     backend: Backend,
     rows: &[(&str, &str, &IndexEntry)],
 ) -> Result<()> {
-    for chunk in shaped_chunks(rows) {
-        let sql = values_sql(
-            backend,
-            "object_index (domain_id, name, value, object_id, idx)",
-            5,
-            chunk.len(),
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (domain, id, e) in chunk {
-            q = q
-                .bind(*domain)
+    insert_rows(
+        conn,
+        backend,
+        "object_index (domain_id, name, value, object_id, idx)",
+        5,
+        rows,
+        |q, (domain, id, e)| {
+            Ok(q.bind(*domain)
                 .bind(e.name.as_str())
                 .bind(e.value.as_str())
                 .bind(*id)
-                .bind(i64::from(e.index));
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+                .bind(i64::from(e.index)))
+        },
+    )
+    .await
 }
 
 async fn insert_links(
@@ -718,20 +732,17 @@ async fn insert_links(
     backend: Backend,
     rows: &[(&str, &str, &Link)],
 ) -> Result<()> {
-    for chunk in shaped_chunks(rows) {
-        let sql = values_sql(
-            backend,
-            "object_links (object_id, link_type, target_id, domain_id)",
-            4,
-            chunk.len(),
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (domain, id, l) in chunk {
-            q = q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    insert_rows(
+        conn,
+        backend,
+        "object_links (object_id, link_type, target_id, domain_id)",
+        4,
+        rows,
+        |q, (domain, id, l)| {
+            Ok(q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain))
+        },
+    )
+    .await
 }
 
 /// Index rows of one object.
