@@ -83,8 +83,8 @@ pub fn canonical_name(name: &str) -> String {
     canonical(name).into_owned()
 }
 
-/// [`canonical_name`] without an allocation when the name is already
-/// canonical (the usual case: stored names and the core's own lookups).
+/// [`canonical_name`], borrowed: the specification's spelling of a standard
+/// attribute's name, or the name itself.
 fn canonical(name: &str) -> Cow<'_, str> {
     if is_custom_name(name) {
         return Cow::Borrowed(name);
@@ -255,13 +255,13 @@ impl Attributes {
         if !rule.client_deletes {
             return Err(Error::Denied(format!("{name} cannot be deleted by a client")));
         }
-        let canonical_name = canonical_name(name);
+        let wanted = canonical_name(name);
         let index = index.unwrap_or(0);
         let position = self
             .items
             .iter()
-            .position(|a| canonical(&a.name) == canonical_name && a.index.unwrap_or(0) == index)
-            .ok_or(Error::NoSuchInstance { name: canonical_name, index })?;
+            .position(|a| canonical(&a.name) == wanted && a.index.unwrap_or(0) == index)
+            .ok_or(Error::NoSuchInstance { name: wanted, index })?;
         Ok(self.items_mut().remove(position))
     }
 }
