@@ -399,6 +399,14 @@ fn create_private_dir(dir: &Path) -> Result<(), DeploymentError> {
     if dir.is_dir() {
         return Ok(());
     }
+    make_private_dir(dir)
+        .map_err(|e| DeploymentError::DataDir { path: dir.to_owned(), reason: e.to_string() })
+}
+
+/// Creates `dir` and its missing parents, readable by the owner only
+/// (mode 0700 on Unix): the data directory, and the directories keys and
+/// credentials are written to.
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -406,9 +414,7 @@ fn create_private_dir(dir: &Path) -> Result<(), DeploymentError> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder
-        .create(dir)
-        .map_err(|e| DeploymentError::DataDir { path: dir.to_owned(), reason: e.to_string() })
+    builder.create(dir)
 }
 
 /// Writes `contents` to `path` (through a temporary file and a rename) unless

@@ -415,15 +415,7 @@ impl Outputs {
         let created_dir = if dir.is_dir() {
             None
         } else {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder
-                .create(dir)
+            keyward_server::deployment::make_private_dir(dir)
                 .map_err(|e| AdminError::Write { path: dir.to_owned(), reason: e.to_string() })?;
             Some(dir.to_owned())
         };
