@@ -5,7 +5,7 @@
 //!
 //! | module | what it does |
 //! | --- | --- |
-//! | [`ca`] | create the **server CA** and the **users CA** (self-signed ECDSA P-384), export them for sealing (certificate DER/PEM, PKCS#8 key in [`zeroize::Zeroizing`]) and load them back |
+//! | [`ca`] | create the **server CA** and the **users CA** (self-signed ECDSA P-256), export them for sealing (certificate DER/PEM, PKCS#8 key in [`zeroize::Zeroizing`]) and load them back |
 //! | [`server_cert`] | issue the server's TLS certificate (ECDSA P-256) for its DNS names and IP addresses; SHA-1/SHA-256 fingerprints |
 //! | [`access`] | issue OVHcloud-shaped access certificates (serial = credential UUID, CN and UPN = domain id), with a generated key or from a checked CSR |
 //! | [`identity`] | read the credential id and domain id back from a peer's certificate |

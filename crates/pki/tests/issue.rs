@@ -42,7 +42,7 @@ fn ca_has_the_fields_of_a_root() {
     assert_eq!(cn(cert.subject()), USERS_CA_NAME);
     assert_eq!(cert.subject(), cert.issuer(), "self-signed");
     assert!(cert.verify_signature(None).is_ok());
-    assert_eq!(curve_of(&cert), OID_NIST_EC_P384.to_id_string());
+    assert_eq!(curve_of(&cert), OID_EC_P256.to_id_string());
 
     let bc = cert.basic_constraints().unwrap().unwrap();
     assert!(bc.critical && bc.value.ca);
@@ -120,6 +120,27 @@ fn ca_exports_and_imports() {
         Err(Error::InvalidKey { .. })
     ));
     assert!(matches!(CertificateAuthority::create("  "), Err(Error::InvalidRequest(_))));
+}
+
+/// A deployment made when CAs were ECDSA P-384 keeps its roots: they load, and what they issue
+/// chains to them.
+#[test]
+fn ca_made_with_p384_still_loads_and_issues() {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(rcgen::DnType::CommonName, USERS_CA_NAME);
+    params.distinguished_name = dn;
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+    let cert = params.self_signed(&key).unwrap();
+
+    let ca = CertificateAuthority::from_der(cert.der(), &key.serialize_der()).unwrap();
+    assert_eq!(curve_of(&parse(ca.certificate_der())), OID_NIST_EC_P384.to_id_string());
+    let request = AccessCertificateRequest::new(Uuid::new_v4(), Uuid::new_v4());
+    let issued = issue_with_new_key(&ca, &request).unwrap();
+    assert!(signed_by(issued.certificate().certificate_der(), ca.certificate_der()));
+    assert_eq!(issued.certificate().key_type(), KeyType::EcP256);
 }
 
 #[test]
