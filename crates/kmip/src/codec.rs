@@ -109,6 +109,25 @@ pub trait FromTtlv: Sized {
     fn from_ttlv(item: Ttlv) -> Result<Self, ModelError>;
 }
 
+/// A boxed value encodes as the value: large, rarely present parts of a
+/// message (Key Wrapping Data, transparent key structures) are boxed so that
+/// the messages holding them stay small to move.
+impl<T: ToTtlv> ToTtlv for Box<T> {
+    fn to_ttlv(&self, tag: Tag) -> Ttlv {
+        T::to_ttlv(self, tag)
+    }
+
+    fn into_ttlv(self, tag: Tag) -> Ttlv {
+        T::into_ttlv(*self, tag)
+    }
+}
+
+impl<T: FromTtlv> FromTtlv for Box<T> {
+    fn from_ttlv(item: Ttlv) -> Result<Self, ModelError> {
+        T::from_ttlv(item).map(Box::new)
+    }
+}
+
 pub(crate) fn wrong_type(item: &Ttlv, expected: ItemType) -> ModelError {
     ModelError::WrongType { tag: item.tag, expected, found: item.item_type() }
 }

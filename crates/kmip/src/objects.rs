@@ -201,21 +201,21 @@ pub enum KeyMaterial {
     /// Transparent Symmetric Key.
     TransparentSymmetric(TransparentSymmetricKey),
     /// Transparent DSA Private Key.
-    TransparentDsaPrivate(TransparentDsaPrivateKey),
+    TransparentDsaPrivate(Box<TransparentDsaPrivateKey>),
     /// Transparent DSA Public Key.
-    TransparentDsaPublic(TransparentDsaPublicKey),
+    TransparentDsaPublic(Box<TransparentDsaPublicKey>),
     /// Transparent RSA Private Key.
-    TransparentRsaPrivate(TransparentRsaPrivateKey),
+    TransparentRsaPrivate(Box<TransparentRsaPrivateKey>),
     /// Transparent RSA Public Key.
-    TransparentRsaPublic(TransparentRsaPublicKey),
+    TransparentRsaPublic(Box<TransparentRsaPublicKey>),
     /// Transparent DH Private Key.
-    TransparentDhPrivate(TransparentDhPrivateKey),
+    TransparentDhPrivate(Box<TransparentDhPrivateKey>),
     /// Transparent DH Public Key.
-    TransparentDhPublic(TransparentDhPublicKey),
+    TransparentDhPublic(Box<TransparentDhPublicKey>),
     /// Transparent ECDSA, ECDH, ECMQV or EC Private Key.
-    TransparentEcPrivate(TransparentEcPrivateKey),
+    TransparentEcPrivate(Box<TransparentEcPrivateKey>),
     /// Transparent ECDSA, ECDH, ECMQV or EC Public Key.
-    TransparentEcPublic(TransparentEcPublicKey),
+    TransparentEcPublic(Box<TransparentEcPublicKey>),
     /// Material of an extension Key Format Type that is not a Byte String,
     /// kept as received.
     Other(Value),
@@ -347,8 +347,9 @@ pub struct KeyBlock {
     pub cryptographic_algorithm: Option<CryptographicAlgorithm>,
     /// Cryptographic Length.
     pub cryptographic_length: Option<i32>,
-    /// Key Wrapping Data, present when the Key Value is wrapped.
-    pub key_wrapping_data: Option<KeyWrappingData>,
+    /// Key Wrapping Data, present when the Key Value is wrapped (boxed: it
+    /// is large and seldom there).
+    pub key_wrapping_data: Option<Box<KeyWrappingData>>,
 }
 
 impl KeyBlock {
@@ -732,7 +733,7 @@ mod tests {
         round_trip(&Object::PrivateKey(PrivateKey {
             key_block: KeyBlock::new(
                 KeyFormatType::TransparentRSAPrivateKey,
-                KeyMaterial::TransparentRsaPrivate(TransparentRsaPrivateKey {
+                KeyMaterial::TransparentRsaPrivate(Box::new(TransparentRsaPrivateKey {
                     modulus: big(0xC1),
                     private_exponent: Some(big(2)),
                     public_exponent: Some(BigInt::from_unsigned(&[1, 0, 1])),
@@ -741,7 +742,7 @@ mod tests {
                     prime_exponent_p: None,
                     prime_exponent_q: None,
                     crt_coefficient: Some(big(3)),
-                }),
+                })),
                 Some(CryptographicAlgorithm::RSA),
                 Some(2048),
             ),
@@ -749,10 +750,10 @@ mod tests {
         round_trip(&Object::PublicKey(PublicKey {
             key_block: KeyBlock::new(
                 KeyFormatType::TransparentECPublicKey,
-                KeyMaterial::TransparentEcPublic(TransparentEcPublicKey {
+                KeyMaterial::TransparentEcPublic(Box::new(TransparentEcPublicKey {
                     recommended_curve: RecommendedCurve::P256,
                     q_string: Bytes::new(vec![4; 65]),
-                }),
+                })),
                 Some(CryptographicAlgorithm::EC),
                 Some(256),
             ),
@@ -787,7 +788,7 @@ mod tests {
             key_block: block.clone(),
         }));
         block.key_value = Some(KeyValue::Wrapped(Bytes::new(vec![9; 40])));
-        block.key_wrapping_data = Some(KeyWrappingData {
+        block.key_wrapping_data = Some(Box::new(KeyWrappingData {
             wrapping_method: WrappingMethod::Encrypt,
             encryption_key_information: Some(EncryptionKeyInformation {
                 unique_identifier: "kek".into(),
@@ -797,7 +798,7 @@ mod tests {
             mac_signature: None,
             iv_counter_nonce: None,
             encoding_option: Some(EncodingOption::NoEncoding),
-        });
+        }));
         round_trip(&Object::SymmetricKey(SymmetricKey { key_block: block }));
     }
 
@@ -818,10 +819,10 @@ mod tests {
         let object = Object::PrivateKey(PrivateKey {
             key_block: KeyBlock::new(
                 KeyFormatType::TransparentECPrivateKey,
-                KeyMaterial::TransparentEcPrivate(TransparentEcPrivateKey {
+                KeyMaterial::TransparentEcPrivate(Box::new(TransparentEcPrivateKey {
                     recommended_curve: RecommendedCurve::P256,
                     d: big(0x42),
-                }),
+                })),
                 None,
                 None,
             ),

@@ -236,7 +236,7 @@ fn key_block() -> BoxedStrategy<KeyBlock> {
         (big_int(), option::of(big_int()), option::of(big_int()), option::of(big_int())).prop_map(
             |(modulus, d, e, p)| (
                 KeyFormatType::TransparentRSAPrivateKey,
-                KeyMaterial::TransparentRsaPrivate(TransparentRsaPrivateKey {
+                KeyMaterial::TransparentRsaPrivate(Box::new(TransparentRsaPrivateKey {
                     modulus,
                     private_exponent: d,
                     public_exponent: e,
@@ -245,15 +245,15 @@ fn key_block() -> BoxedStrategy<KeyBlock> {
                     prime_exponent_p: None,
                     prime_exponent_q: None,
                     crt_coefficient: None,
-                })
+                }))
             )
         ),
         (enumeration(tags::RECOMMENDED_CURVE), bytes(65)).prop_map(|(curve, q)| (
             KeyFormatType::TransparentECPublicKey,
-            KeyMaterial::TransparentEcPublic(TransparentEcPublicKey {
+            KeyMaterial::TransparentEcPublic(Box::new(TransparentEcPublicKey {
                 recommended_curve: curve,
                 q_string: q
-            })
+            }))
         )),
     ];
     let value = prop_oneof![
@@ -263,7 +263,7 @@ fn key_block() -> BoxedStrategy<KeyBlock> {
         (bytes(48), key_wrapping_data()).prop_map(|(b, w)| (
             KeyFormatType::Raw,
             Some(KeyValue::Wrapped(b)),
-            Some(w)
+            Some(Box::new(w))
         )),
         Just((KeyFormatType::Raw, None, None)),
     ];

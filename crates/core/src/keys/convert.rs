@@ -298,7 +298,7 @@ fn private_material(
         (F::ECPrivateKey, K::Ec(_)) => encode(KeyFormat::Sec1),
         (F::Raw, K::Ed25519(_)) => encode(KeyFormat::Raw),
         (F::TransparentRSAPrivateKey, K::Rsa(c)) => {
-            Some(Ok(KeyMaterial::TransparentRsaPrivate(TransparentRsaPrivateKey {
+            Some(Ok(KeyMaterial::TransparentRsaPrivate(Box::new(TransparentRsaPrivateKey {
                 modulus: BigInt::from_unsigned(&c.n),
                 private_exponent: Some(BigInt::from_unsigned(&c.d)),
                 public_exponent: Some(BigInt::from_unsigned(&c.e)),
@@ -307,7 +307,7 @@ fn private_material(
                 prime_exponent_p: Some(BigInt::from_unsigned(&c.dp)),
                 prime_exponent_q: Some(BigInt::from_unsigned(&c.dq)),
                 crt_coefficient: Some(BigInt::from_unsigned(&c.qinv)),
-            })))
+            }))))
         }
         (
             F::TransparentECPrivateKey
@@ -315,10 +315,10 @@ fn private_material(
             | F::TransparentECDHPrivateKey
             | F::TransparentECMQVPrivateKey,
             K::Ec(c),
-        ) => Some(Ok(KeyMaterial::TransparentEcPrivate(TransparentEcPrivateKey {
+        ) => Some(Ok(KeyMaterial::TransparentEcPrivate(Box::new(TransparentEcPrivateKey {
             recommended_curve: recommended_curve(c.curve),
             d: BigInt::from_unsigned(&c.d),
-        }))),
+        })))),
         _ => None,
     }
 }
@@ -342,10 +342,10 @@ fn public_material(
         (F::PKCS1, K::Rsa(_)) => encode(KeyFormat::Pkcs1),
         (F::Raw, K::Ed25519(_)) => encode(KeyFormat::Raw),
         (F::TransparentRSAPublicKey, K::Rsa(c)) => {
-            Some(Ok(KeyMaterial::TransparentRsaPublic(TransparentRsaPublicKey {
+            Some(Ok(KeyMaterial::TransparentRsaPublic(Box::new(TransparentRsaPublicKey {
                 modulus: BigInt::from_unsigned(&c.n),
                 public_exponent: BigInt::from_unsigned(&c.e),
-            })))
+            }))))
         }
         (
             F::TransparentECPublicKey
@@ -353,10 +353,10 @@ fn public_material(
             | F::TransparentECDHPublicKey
             | F::TransparentECMQVPublicKey,
             K::Ec(c),
-        ) => Some(Ok(KeyMaterial::TransparentEcPublic(TransparentEcPublicKey {
+        ) => Some(Ok(KeyMaterial::TransparentEcPublic(Box::new(TransparentEcPublicKey {
             recommended_curve: recommended_curve(c.curve),
             q_string: Bytes::new(c.q.clone()),
-        }))),
+        })))),
         _ => None,
     }
 }

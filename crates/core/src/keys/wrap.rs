@@ -130,7 +130,7 @@ pub(crate) async fn wrap(
         cryptographic_length: block.cryptographic_length,
         key_wrapping_data: None,
     };
-    new_block.key_wrapping_data = Some(KeyWrappingData {
+    new_block.key_wrapping_data = Some(Box::new(KeyWrappingData {
         wrapping_method: WrappingMethod::Encrypt,
         encryption_key_information: Some(EncryptionKeyInformation {
             unique_identifier: info.unique_identifier.clone(),
@@ -140,7 +140,7 @@ pub(crate) async fn wrap(
         mac_signature: None,
         iv_counter_nonce: None,
         encoding_option: spec.encoding_option,
-    });
+    }));
     Ok(with_key_block(object, new_block))
 }
 
