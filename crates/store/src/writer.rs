@@ -9,9 +9,13 @@
 //! one fsync; alone, a request is committed at once (no timer, no added latency).
 //!
 //! The hot path — a group of creates and audit appends only — goes further: the
-//! whole group is written with one multi-row `INSERT` per table. If that fails
-//! (a duplicate id, say), it is rolled back and the group takes the savepoint
-//! path, which gives each request its own answer.
+//! whole group is written with one multi-row `INSERT` per table. On SQLite a
+//! group holding creates is sent as **one** multi-statement query, `BEGIN` to
+//! `COMMIT`, chained after the audit head this writer committed last: one
+//! round trip to the connection's worker thread instead of one per statement.
+//! If that fails (a duplicate id, a head another process moved), it is rolled
+//! back and the group takes the savepoint path, which reads the head afresh
+//! and gives each request its own answer.
 //!
 //! If the group transaction itself fails (a commit error, a PostgreSQL
 //! serialisation failure or deadlock between nodes), every request of the group
@@ -100,6 +104,14 @@ impl Job {
         }
     }
 
+    /// Whether the job inserts objects.
+    fn inserts(&self) -> bool {
+        match self {
+            Job::Audit(_) => false,
+            Job::Batch(b) => b.changes.iter().any(|c| matches!(c, PreparedChange::Insert { .. })),
+        }
+    }
+
     fn audit_count(&self) -> usize {
         match self {
             Job::Batch(b) => b.audit.len(),
@@ -132,7 +144,7 @@ pub(crate) async fn run(
     max_group: usize,
 ) {
     let mut group: Vec<Request> = Vec::with_capacity(max_group);
-    let mut conn = WriterConnection { pool, held: None };
+    let mut conn = WriterConnection { pool, held: None, head: None };
     while let Some(first) = rx.recv().await {
         let mut release = None;
         match first {
@@ -171,6 +183,9 @@ pub(crate) async fn run(
 struct WriterConnection {
     pool: AnyPool,
     held: Option<PoolConnection<Any>>,
+    /// SQLite: the audit chain head this writer committed last, when no
+    /// other path has written since (see [`run_appends_sqlite`]).
+    head: Option<Head>,
 }
 
 impl WriterConnection {
@@ -185,12 +200,34 @@ impl WriterConnection {
     /// Gives the connection back after a failed transaction.
     fn discard(&mut self) {
         self.held = None;
+        self.head = None;
     }
 }
 
 async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Vec<Request>) {
     let jobs: Vec<&Job> = group.iter().map(|r| &r.job).collect();
-    if jobs.len() > 1 && jobs.iter().all(|j| j.is_append_only()) {
+    let append_only = jobs.iter().all(|j| j.is_append_only());
+    if append_only && backend == Backend::Sqlite && jobs.iter().any(|j| j.inserts()) {
+        // The hot path of creates on SQLite: the group in one round trip. On
+        // any error nothing is committed and the group takes the paths below,
+        // which find the failing request. Groups of audit records alone (the
+        // reads' records, written in the background) keep a statement per
+        // table: the one-query text depends on every table's row count, and
+        // their counts vary too widely for those texts to stay cached.
+        match run_appends_sqlite(writer, &jobs).await {
+            Ok(outputs) => {
+                for (req, out) in group.drain(..).zip(outputs) {
+                    let _ = req.reply.send(Ok(out));
+                }
+                return;
+            }
+            Err(_) => writer.discard(),
+        }
+    }
+    // The paths below read the chain head in their own transaction and may
+    // move it: the one the SQLite hot path keeps is stale after them.
+    writer.head = None;
+    if jobs.len() > 1 && append_only {
         // The hot path (creates and audit appends): a few multi-row INSERTs for
         // the whole group. On any error nothing is committed and the group takes
         // the savepoint path, which finds the failing request.
@@ -320,7 +357,81 @@ async fn run_group(
     Ok(results)
 }
 
-/// Applies append-only jobs with one multi-row INSERT per table (per chunk).
+/// The rows a group of append-only jobs writes, the audit chain head after
+/// them, and each job's answer.
+struct Appends<'a> {
+    objects: Vec<ObjectRow<'a>>,
+    index: Vec<IndexRow<'a>>,
+    links: Vec<LinkRow<'a>>,
+    audits: Vec<AuditRow<'a>>,
+    /// The chain head after the group's audit records (`None` if it has none).
+    head: Option<Head>,
+    outputs: Vec<JobOutput>,
+}
+
+/// A new object's row: its domain and its insert.
+type ObjectRow<'a> = (&'a str, &'a PreparedChange);
+/// An index row: domain, object id, entry.
+type IndexRow<'a> = (&'a str, &'a str, &'a IndexEntry);
+/// A link row: domain, object id, link.
+type LinkRow<'a> = (&'a str, &'a str, &'a Link);
+/// An audit row: sequence number, chain hash, event.
+type AuditRow<'a> = (u64, [u8; 32], &'a AuditEvent);
+
+impl<'a> Appends<'a> {
+    /// The rows of `jobs`, their audit records chained after `head` (which
+    /// must be given when any job carries audit records).
+    fn collect(jobs: &[&'a Job], mut head: Option<Head>) -> Result<Self> {
+        let mut appends = Appends {
+            objects: Vec::new(),
+            index: Vec::new(),
+            links: Vec::new(),
+            audits: Vec::new(),
+            head: None,
+            outputs: Vec::with_capacity(jobs.len()),
+        };
+        let mut chain = |ev: &'a AuditEvent, audits: &mut Vec<AuditRow<'a>>| -> Result<u64> {
+            let h = head.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
+            let seq = h.seq + 1;
+            let hash = audit::chain_hash(&h.hash, seq, ev);
+            *h = Head { seq, hash };
+            audits.push((seq, hash, ev));
+            Ok(seq)
+        };
+        for job in jobs {
+            match job {
+                Job::Audit(ev) => {
+                    let seq = chain(ev, &mut appends.audits)?;
+                    appends.outputs.push(JobOutput::Seq(seq));
+                }
+                Job::Batch(b) => {
+                    let domain = b.domain_id.as_str();
+                    for c in &b.changes {
+                        let PreparedChange::Insert { id, index, links, .. } = c else {
+                            return Err(Error::Corrupt(
+                                "an append group holds only inserts".into(),
+                            ));
+                        };
+                        appends.objects.push((domain, c));
+                        appends.index.extend(index.iter().map(|e| (domain, id.as_str(), e)));
+                        appends.links.extend(links.iter().map(|l| (domain, id.as_str(), l)));
+                    }
+                    for ev in &b.audit {
+                        chain(ev, &mut appends.audits)?;
+                    }
+                    appends.outputs.push(JobOutput::Versions(vec![1; b.changes.len()]));
+                }
+            }
+        }
+        if !appends.audits.is_empty() {
+            appends.head = head;
+        }
+        Ok(appends)
+    }
+}
+
+/// Applies append-only jobs with one multi-row INSERT per table (per chunk),
+/// each its own statement in one transaction.
 async fn run_appends(
     writer: &mut WriterConnection,
     backend: Backend,
@@ -328,86 +439,99 @@ async fn run_appends(
 ) -> Result<Vec<JobOutput>> {
     let conn = writer.get().await?;
     let mut tx = conn.begin_with(backend.begin_write()).await?;
-    let mut head = if jobs.iter().any(|j| j.audit_count() > 0) {
+    let head = if jobs.iter().any(|j| j.audit_count() > 0) {
         Some(load_head(&mut tx, backend).await?)
     } else {
         None
     };
     let now = now_micros();
-    let mut objects = Vec::new();
-    let mut index = Vec::new();
-    let mut links = Vec::new();
-    let mut audits: Vec<(u64, [u8; 32], &AuditEvent)> = Vec::new();
-    let mut outputs = Vec::with_capacity(jobs.len());
-    let chain = |head: &mut Option<Head>, ev: &'_ AuditEvent| -> Result<(u64, [u8; 32])> {
-        let h = head.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
-        let seq = h.seq + 1;
-        let hash = audit::chain_hash(&h.hash, seq, ev);
-        *h = Head { seq, hash };
-        Ok((seq, hash))
-    };
-    for job in jobs {
-        match job {
-            Job::Audit(ev) => {
-                let (seq, hash) = chain(&mut head, ev)?;
-                audits.push((seq, hash, ev));
-                outputs.push(JobOutput::Seq(seq));
-            }
-            Job::Batch(b) => {
-                for c in &b.changes {
-                    if let PreparedChange::Insert { id, index: ix, links: ls, .. } = c {
-                        objects.push((b.domain_id.as_str(), c));
-                        index.extend(ix.iter().map(|e| (b.domain_id.as_str(), id.as_str(), e)));
-                        links.extend(ls.iter().map(|l| (b.domain_id.as_str(), id.as_str(), l)));
-                    }
-                }
-                for ev in &b.audit {
-                    let (seq, hash) = chain(&mut head, ev)?;
-                    audits.push((seq, hash, ev));
-                }
-                outputs.push(JobOutput::Versions(vec![1; b.changes.len()]));
-            }
-        }
-    }
-    insert_rows(
-        &mut tx,
-        backend,
-        "objects (id, domain_id, object_type, state, version, attributes, material, created_at, updated_at)",
-        9,
-        &objects,
-        |q, (domain, c)| {
-            let PreparedChange::Insert { id, object_type, state, attributes, material, .. } = c else {
-                return Err(Error::Corrupt("an append group holds only inserts".into()));
-            };
-            Ok(q.bind(id.as_str())
-                .bind(*domain)
-                .bind(i64::from(*object_type))
-                .bind(i64::from(*state))
-                .bind(1i64)
-                .bind(attributes.clone())
-                .bind(material.clone())
-                .bind(now)
-                .bind(now))
-        },
-    )
-    .await?;
-    insert_index(&mut tx, backend, &index).await?;
-    insert_links(&mut tx, backend, &links).await?;
-    insert_audits(&mut tx, backend, &audits).await?;
-    if let Some(h) = head {
+    let appends = Appends::collect(jobs, head)?;
+    insert_rows(&mut tx, backend, OBJECTS, &appends.objects, |q, r| bind_object(q, r, now)).await?;
+    insert_rows(&mut tx, backend, INDEX, &appends.index, bind_index).await?;
+    insert_rows(&mut tx, backend, LINKS, &appends.links, bind_link).await?;
+    insert_rows(&mut tx, backend, AUDITS, &appends.audits, bind_audit).await?;
+    if let Some(h) = appends.head {
         store_head(&mut tx, h).await?;
     }
     tx.commit().await?;
-    Ok(outputs)
+    Ok(appends.outputs)
+}
+
+/// SQLite's form of [`run_appends`]: the whole transaction — `BEGIN
+/// IMMEDIATE`, every INSERT, the chain head's update, `COMMIT` — is one
+/// multi-statement query, so one round trip to the connection's worker
+/// thread instead of one per statement (each a wake-up of that thread, which
+/// took longer than the statement's own work). The chain head is the one this
+/// writer committed last; if another process appended audit records since
+/// (`keyward admin` on the same file), the first record's sequence number is
+/// taken and the INSERT fails, the transaction is rolled back, and the group
+/// takes the statement-by-statement path, which reads the head afresh.
+async fn run_appends_sqlite(
+    writer: &mut WriterConnection,
+    jobs: &[&Job],
+) -> Result<Vec<JobOutput>> {
+    let head = match (writer.head, jobs.iter().any(|j| j.audit_count() > 0)) {
+        (_, false) => None,
+        (Some(head), true) => Some(head),
+        (None, true) => Some(load_head(writer.get().await?, Backend::Sqlite).await?),
+    };
+    let now = now_micros();
+    let appends = Appends::collect(jobs, head)?;
+    let mut sql = String::from("BEGIN IMMEDIATE;\n");
+    push_inserts(&mut sql, OBJECTS, appends.objects.len());
+    push_inserts(&mut sql, INDEX, appends.index.len());
+    push_inserts(&mut sql, LINKS, appends.links.len());
+    push_inserts(&mut sql, AUDITS, appends.audits.len());
+    if appends.head.is_some() {
+        sql.push_str("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1;\n");
+    }
+    sql.push_str("COMMIT;");
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for row in &appends.objects {
+        q = bind_object(q, row, now)?;
+    }
+    for row in &appends.index {
+        q = bind_index(q, row)?;
+    }
+    for row in &appends.links {
+        q = bind_link(q, row)?;
+    }
+    for row in &appends.audits {
+        q = bind_audit(q, row)?;
+    }
+    if let Some(h) = appends.head {
+        q = q.bind(head_seq(h)?).bind(h.hash.to_vec());
+    }
+    let conn = writer.get().await?;
+    match q.execute(&mut *conn).await {
+        Ok(_) => {
+            if appends.head.is_some() {
+                writer.head = appends.head;
+            }
+            Ok(appends.outputs)
+        }
+        Err(e) => {
+            // A statement failed inside the transaction (or BEGIN did): undo
+            // what ran. Without a transaction open this fails, harmlessly.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            writer.head = None;
+            Err(e.into())
+        }
+    }
 }
 
 async fn store_head(conn: &mut Conn, h: Head) -> Result<()> {
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(i64::try_from(h.seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+        .bind(head_seq(h)?)
         .bind(h.hash.to_vec())
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The head's sequence number as the database stores it.
+fn head_seq(h: Head) -> Result<i64> {
+    i64::try_from(h.seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))
 }
 
 /// `INSERT INTO {table_cols} VALUES (…), (…)` for `rows` rows of `cols`
@@ -504,49 +628,99 @@ async fn append_audits(
 }
 
 /// Inserts chained audit records with multi-row INSERTs.
-async fn insert_audits(
-    conn: &mut Conn,
-    backend: Backend,
-    rows: &[(u64, [u8; 32], &AuditEvent)],
-) -> Result<()> {
-    insert_rows(
-        conn,
-        backend,
-        "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, result, hash)",
-        9,
-        rows,
-        |q, (seq, hash, ev)| {
-            let identities = serde_json::to_string(&ev.identities)
-                .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-            Ok(q.bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
-                .bind(to_micros(ev.at))
-                .bind(ev.domain_id.as_deref())
-                .bind(ev.credential_id.as_deref())
-                .bind(identities)
-                .bind(ev.operation.as_str())
-                .bind(ev.object_id.as_deref())
-                .bind(ev.result.as_str())
-                .bind(hash.to_vec()))
-        },
-    )
-    .await
+async fn insert_audits(conn: &mut Conn, backend: Backend, rows: &[AuditRow<'_>]) -> Result<()> {
+    insert_rows(conn, backend, AUDITS, rows, bind_audit).await
+}
+
+/// A table written with multi-row INSERTs: `table (col, …)` and its column count.
+struct Table {
+    table_cols: &'static str,
+    cols: usize,
+}
+
+const OBJECTS: Table = Table {
+    table_cols: "objects (id, domain_id, object_type, state, version, attributes, material, \
+                 created_at, updated_at)",
+    cols: 9,
+};
+const INDEX: Table =
+    Table { table_cols: "object_index (domain_id, name, value, object_id, idx)", cols: 5 };
+const LINKS: Table =
+    Table { table_cols: "object_links (object_id, link_type, target_id, domain_id)", cols: 4 };
+const AUDITS: Table = Table {
+    table_cols: "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, \
+                 result, hash)",
+    cols: 9,
+};
+
+fn bind_object<'r>(q: RowsQuery<'r>, row: &'r ObjectRow<'r>, now: i64) -> Result<RowsQuery<'r>> {
+    let (domain, c) = row;
+    let PreparedChange::Insert { id, object_type, state, attributes, material, .. } = c else {
+        return Err(Error::Corrupt("an append group holds only inserts".into()));
+    };
+    Ok(q.bind(id.as_str())
+        .bind(*domain)
+        .bind(i64::from(*object_type))
+        .bind(i64::from(*state))
+        .bind(1i64)
+        .bind(attributes.clone())
+        .bind(material.clone())
+        .bind(now)
+        .bind(now))
+}
+
+fn bind_index<'r>(q: RowsQuery<'r>, (domain, id, e): &'r IndexRow<'r>) -> Result<RowsQuery<'r>> {
+    Ok(q.bind(*domain)
+        .bind(e.name.as_str())
+        .bind(e.value.as_str())
+        .bind(*id)
+        .bind(i64::from(e.index)))
+}
+
+fn bind_link<'r>(q: RowsQuery<'r>, (domain, id, l): &'r LinkRow<'r>) -> Result<RowsQuery<'r>> {
+    Ok(q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain))
+}
+
+fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result<RowsQuery<'r>> {
+    let identities = serde_json::to_string(&ev.identities)
+        .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
+    Ok(q.bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+        .bind(to_micros(ev.at))
+        .bind(ev.domain_id.as_deref())
+        .bind(ev.credential_id.as_deref())
+        .bind(identities)
+        .bind(ev.operation.as_str())
+        .bind(ev.object_id.as_deref())
+        .bind(ev.result.as_str())
+        .bind(hash.to_vec()))
+}
+
+/// Appends to `sql` the SQLite multi-row INSERTs of `rows` rows into `table`,
+/// in [`shaped_chunks`], each ended by `;`.
+fn push_inserts(sql: &mut String, table: Table, rows: usize) {
+    let mut rest = rows;
+    while rest > 0 {
+        let len = chunk_len(rest);
+        sql.push_str(&values_sql(Backend::Sqlite, table.table_cols, table.cols, len));
+        sql.push_str(";\n");
+        rest -= len;
+    }
 }
 
 /// A multi-row INSERT's query, before or while its rows are bound.
 type RowsQuery<'r> = sqlx::query::Query<'r, Any, sqlx::any::AnyArguments>;
 
-/// Inserts `rows` into `table_cols` (`table (col, …)`, `cols` columns) with
-/// multi-row INSERTs in [`shaped_chunks`]; `bind` binds one row's values.
+/// Inserts `rows` into `table` with multi-row INSERTs in [`shaped_chunks`];
+/// `bind` binds one row's values.
 async fn insert_rows<'r, T>(
     conn: &mut Conn,
     backend: Backend,
-    table_cols: &str,
-    cols: usize,
+    table: Table,
     rows: &'r [T],
     bind: impl Fn(RowsQuery<'r>, &'r T) -> Result<RowsQuery<'r>>,
 ) -> Result<()> {
     for chunk in shaped_chunks(rows) {
-        let sql = values_sql(backend, table_cols, cols, chunk.len());
+        let sql = values_sql(backend, table.table_cols, table.cols, chunk.len());
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
             q = bind(q, row)?;
@@ -686,6 +860,11 @@ async fn lost_cas(conn: &mut Conn, domain: &str, id: &str, expected: u64) -> Err
 /// backends' limits). A power of two, see [`shaped_chunks`].
 const ROWS_PER_INSERT: usize = 128;
 
+/// The length of the first of [`shaped_chunks`] of `rows` rows (`rows` > 0).
+fn chunk_len(rows: usize) -> usize {
+    if rows >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 << rows.ilog2() }
+}
+
 /// Splits `rows` into chunks whose lengths are powers of two, at most
 /// [`ROWS_PER_INSERT`], largest first. A multi-row INSERT's text depends on
 /// its row count, and prepared statements are cached by text: with these
@@ -697,52 +876,18 @@ fn shaped_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
         if rest.is_empty() {
             return None;
         }
-        let len =
-            if rest.len() >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 << rest.len().ilog2() };
-        let (chunk, tail) = rest.split_at(len);
+        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
         rest = tail;
         Some(chunk)
     })
 }
 
-async fn insert_index(
-    conn: &mut Conn,
-    backend: Backend,
-    rows: &[(&str, &str, &IndexEntry)],
-) -> Result<()> {
-    insert_rows(
-        conn,
-        backend,
-        "object_index (domain_id, name, value, object_id, idx)",
-        5,
-        rows,
-        |q, (domain, id, e)| {
-            Ok(q.bind(*domain)
-                .bind(e.name.as_str())
-                .bind(e.value.as_str())
-                .bind(*id)
-                .bind(i64::from(e.index)))
-        },
-    )
-    .await
+async fn insert_index(conn: &mut Conn, backend: Backend, rows: &[IndexRow<'_>]) -> Result<()> {
+    insert_rows(conn, backend, INDEX, rows, bind_index).await
 }
 
-async fn insert_links(
-    conn: &mut Conn,
-    backend: Backend,
-    rows: &[(&str, &str, &Link)],
-) -> Result<()> {
-    insert_rows(
-        conn,
-        backend,
-        "object_links (object_id, link_type, target_id, domain_id)",
-        4,
-        rows,
-        |q, (domain, id, l)| {
-            Ok(q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain))
-        },
-    )
-    .await
+async fn insert_links(conn: &mut Conn, backend: Backend, rows: &[LinkRow<'_>]) -> Result<()> {
+    insert_rows(conn, backend, LINKS, rows, bind_link).await
 }
 
 /// Index rows of one object.

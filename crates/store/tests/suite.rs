@@ -78,6 +78,7 @@ suite!(
     sealed_material_is_bound_to_its_row,
     credentials_tokens_policies,
     two_nodes_share_one_database,
+    writes_after_another_nodes_audit_records,
     server_secrets,
     server_secret_race_has_one_winner,
 );

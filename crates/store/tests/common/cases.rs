@@ -749,6 +749,40 @@ pub async fn two_nodes_share_one_database(h: &Harness) {
     b.close().await;
 }
 
+/// A node keeps no stale view of the audit chain: after another node (or a
+/// `keyward admin` process on the same SQLite file) appended records, a
+/// node's next create chains after them, and a group holding a duplicate id
+/// fails that request alone.
+pub async fn writes_after_another_nodes_audit_records(h: &Harness) {
+    let a = h.store.clone();
+    setup(&a).await;
+    let b = h.reopen(h.master.clone()).await.unwrap();
+    let create = |id: &str, n: usize| {
+        Batch::new(DOMAIN).push(Change::Insert(key(id, "x", &[7; 32]))).audit(event("Create", n))
+    };
+    a.apply(create("a-1", 1)).await.unwrap();
+    b.apply(create("b-1", 2)).await.unwrap();
+    b.append_audit(event("Get", 3)).await.unwrap();
+    a.apply(create("a-2", 4)).await.unwrap();
+    // A group of creates in which one id is taken: the others still land.
+    let results = tokio::join!(
+        a.apply(create("a-3", 5)),
+        a.apply(create("a-1", 6)),
+        a.apply(create("a-4", 7)),
+    );
+    assert!(results.0.is_ok() && results.2.is_ok(), "{results:?}");
+    assert!(results.1.is_err(), "a duplicate id is refused");
+    b.append_audit(event("Get", 8)).await.unwrap();
+    a.apply(create("a-5", 9)).await.unwrap();
+    assert_eq!(a.count_objects(DOMAIN).await.unwrap(), 6);
+    let verification = a.verify_audit_chain().await.unwrap();
+    assert!(
+        matches!(verification, AuditVerification::Intact { records: 8, .. }),
+        "every record but the refused create's: {verification:?}"
+    );
+    b.close().await;
+}
+
 /// The schema upgrades from version 1 to the current one with data in place.
 pub async fn upgrade_from_previous_schema(backend: keyward_store::Backend) {
     // A database at schema 1 with data, then opened by the current code.
