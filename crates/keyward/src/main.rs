@@ -51,8 +51,53 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", describe(&error));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause whose text
+/// the message so far already holds (most of Keyward's errors repeat their
+/// cause in their own message, so the plain chain said everything two or
+/// three times).
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("master key file k: cannot read it")]
+    struct Leaf;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("master key: {0}")]
+    struct Repeats(#[source] Leaf);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("opening the deployment")]
+    struct Silent(#[source] Leaf);
+
+    #[test]
+    fn a_cause_already_in_the_message_is_said_once() {
+        let error = anyhow::Error::new(Repeats(Leaf)).context("admin");
+        assert_eq!(describe(&error), "admin: master key: master key file k: cannot read it");
+    }
+
+    #[test]
+    fn a_cause_the_message_does_not_hold_is_kept() {
+        let error = anyhow::Error::new(Silent(Leaf));
+        assert_eq!(describe(&error), "opening the deployment: master key file k: cannot read it");
     }
 }
