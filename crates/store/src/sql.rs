@@ -210,13 +210,19 @@ pub async fn connect_pool(
             Error::Invalid(format!("cannot create the directory {}: {e}", parent.display()))
         })?;
     }
-    let pool = pool_of(backend, &any_url, max_connections.max(2)).await?;
+    let pool = pool_of(backend, &any_url, max_connections.max(2), "").await?;
     migrator(backend, up_to).run(&pool).await?;
     Ok((backend, pool))
 }
 
-/// A pool of at most `max_connections` connections with the backend's pragmas.
-async fn pool_of(backend: Backend, any_url: &str, max_connections: u32) -> Result<AnyPool> {
+/// A pool of at most `max_connections` connections with the backend's pragmas
+/// (SQLite: then `extra_pragmas`).
+async fn pool_of(
+    backend: Backend,
+    any_url: &str,
+    max_connections: u32,
+    extra_pragmas: &'static str,
+) -> Result<AnyPool> {
     let mut opts = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30));
@@ -228,7 +234,7 @@ async fn pool_of(backend: Backend, any_url: &str, max_connections: u32) -> Resul
         // WAL on every commit, so an acknowledged commit survives power loss, not
         // only a process crash (NORMAL would only sync at checkpoints). Group
         // commit pays that one fsync for many writes.
-        opts = opts.after_connect(|conn, _| {
+        opts = opts.after_connect(move |conn, _| {
             Box::pin(async move {
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -236,11 +242,46 @@ async fn pool_of(backend: Backend, any_url: &str, max_connections: u32) -> Resul
                      PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
                 )
                 .await?;
+                if !extra_pragmas.is_empty() {
+                    conn.execute(extra_pragmas).await?;
+                }
                 Ok(())
             })
         });
     }
     Ok(opts.connect(any_url).await?)
+}
+
+/// The SQLite writer connection's own WAL checkpoints, a safety net: only
+/// once the WAL holds this many pages (32 MiB), if [`checkpointer`] has fallen
+/// that far behind.
+const WRITER_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 8192;";
+
+/// How long the checkpointer lets commits accumulate before each checkpoint.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Copies committed WAL frames back into the SQLite database file, on a pool
+/// connection of its own, after the writer reports commits.
+///
+/// SQLite's default is that the committing connection checkpoints every
+/// 1,000 WAL pages, inside its commit: then the writer — and every caller
+/// waiting on its group — waited for the copy and for an fsync of the
+/// database file. A PASSIVE checkpoint from another connection runs beside
+/// the writer and never blocks it. Ends when the writer stops (its sender is
+/// dropped) or the pool is closed.
+async fn checkpointer(pool: AnyPool, mut committed: mpsc::Receiver<()>) {
+    while committed.recv().await.is_some() {
+        tokio::time::sleep(CHECKPOINT_INTERVAL).await;
+        if pool.is_closed() {
+            break;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if pool.is_closed() {
+                break;
+            }
+            tracing::warn!(%error, "WAL checkpoint failed; the writer checkpoints itself later");
+        }
+    }
 }
 
 impl SqlStore {
@@ -279,12 +320,27 @@ impl SqlStore {
         // connection's page cache survives its own commits but is dropped when
         // another connection wrote; varying connections would re-read the
         // database on every group. PostgreSQL shares the main pool.
-        let writer_pool = match backend {
-            Backend::Sqlite => pool_of(backend, &parse_url(url)?.1, 1).await?,
-            Backend::Postgres => pool.clone(),
+        // Its WAL checkpoints are made by another connection (see
+        // [`checkpointer`]); the writer checkpoints only if that one falls far
+        // behind.
+        let (writer_pool, checkpoints) = match backend {
+            Backend::Sqlite => {
+                let writer_pool =
+                    pool_of(backend, &parse_url(url)?.1, 1, WRITER_AUTOCHECKPOINT).await?;
+                let (commits, committed) = mpsc::channel(1);
+                tokio::spawn(checkpointer(pool.clone(), committed));
+                (writer_pool, Some(commits))
+            }
+            Backend::Postgres => (pool.clone(), None),
         };
         let (tx, rx) = mpsc::channel(options.max_group.max(1) * 4);
-        tokio::spawn(writer::run(writer_pool.clone(), backend, rx, options.max_group.max(1)));
+        tokio::spawn(writer::run(
+            writer_pool.clone(),
+            backend,
+            rx,
+            options.max_group.max(1),
+            checkpoints,
+        ));
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,

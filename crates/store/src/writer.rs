@@ -137,11 +137,15 @@ pub(crate) enum Message {
 }
 
 /// The writer loop: runs until every sender is dropped.
+///
+/// After each group it tells `checkpoints` (SQLite's checkpointer, which
+/// copies committed WAL frames into the database file off this task's path).
 pub(crate) async fn run(
     pool: AnyPool,
     backend: Backend,
     mut rx: mpsc::Receiver<Message>,
     max_group: usize,
+    checkpoints: Option<mpsc::Sender<()>>,
 ) {
     let mut group: Vec<Request> = Vec::with_capacity(max_group);
     let mut conn = WriterConnection { pool, held: None, head: None };
@@ -165,6 +169,10 @@ pub(crate) async fn run(
         }
         if !group.is_empty() {
             process(&mut conn, backend, &mut group).await;
+            if let Some(checkpoints) = &checkpoints {
+                // Full: a checkpoint is already due.
+                let _ = checkpoints.try_send(());
+            }
         }
         if let Some(done) = release {
             conn.discard();

@@ -199,3 +199,34 @@ async fn kill_9_loses_no_acknowledged_write() {
     eprintln!("{} acknowledged, {count} present after kill -9", acked.len());
     store.close().await;
 }
+
+/// Committed writes reach the database file without the writer pausing to
+/// checkpoint: far fewer WAL pages are written here than the writer's own
+/// checkpoint threshold, so only the background checkpointer copies them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpointer_copies_commits_into_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_at(dir.path()).await;
+    setup(&store).await;
+    let db = dir.path().join("store.db");
+    let size = || std::fs::metadata(&db).unwrap().len();
+    let before = size();
+    for i in 0..500 {
+        let id = format!("k{i}");
+        let mut new = object(&id, &material_for(&id));
+        new.attributes = vec![7; 1024];
+        store.apply(Batch::new(DOMAIN).push(Change::Insert(new))).await.unwrap();
+    }
+    // Wait for the file to hold the 500 KiB of attributes (a deadline, not a
+    // guess at how long the checkpointer takes).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while size() < before + 500 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file stayed at {} bytes (from {before})",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    store.close().await;
+}
