@@ -650,8 +650,12 @@ impl SqlStore {
             }
             sql.push_str(" ORDER BY i0.object_id");
         }
-        let (l, o) = (next(), next());
-        sql.push_str(&format!(" LIMIT ${l} OFFSET ${o}"));
+        // LIMIT and OFFSET are written into the text (they are integers):
+        // bound, SQLite takes their values into account when planning, so it
+        // re-prepared the statement on every execution — half of a Locate's
+        // server time. Locates ask for the same few pages, whose texts stay
+        // in the statement cache.
+        sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for b in binds {
             query = query.bind(b);
@@ -659,7 +663,6 @@ impl SqlStore {
         for i in ints {
             query = query.bind(i);
         }
-        query = query.bind(limit).bind(offset);
         let rows = query.fetch_all(&self.inner.pool).await?;
         rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
     }
