@@ -1,5 +1,6 @@
 //! Keyward's crypto API next to raw aws-lc-rs on the same keys, so the
-//! engine's overhead is visible: RSA-2048 PKCS#1 v1.5 and PSS signing,
+//! engine's overhead is visible: RSA-2048 PKCS#1 v1.5 and PSS signing (also
+//! on every core at once, the raw ceiling of a loaded server),
 //! RSA-2048 OAEP decryption, ECDSA P-256 signing, AES-256-GCM encryption of
 //! 64 bytes.
 //!
@@ -46,6 +47,27 @@ fn rsa(c: &mut Criterion) {
                 let mut sig = vec![0u8; raw.public_modulus_len()];
                 raw.sign(theirs, &rng, black_box(MSG), &mut sig).expect("sign");
                 sig
+            })
+        });
+        // Every core signing at once, as a loaded server's cores do: the
+        // time of one signature on one core while the others sign too
+        // (cores that share execution units, such as SMT siblings, slow
+        // each other down).
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        g.bench_function(format!("aws-lc-rs_all_{cores}_cores"), |b| {
+            b.iter_custom(|iters| {
+                let start = std::time::Instant::now();
+                std::thread::scope(|scope| {
+                    for _ in 0..cores {
+                        scope.spawn(|| {
+                            let mut sig = vec![0u8; raw.public_modulus_len()];
+                            for _ in 0..iters {
+                                raw.sign(theirs, &rng, black_box(MSG), &mut sig).expect("sign");
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
             })
         });
         g.finish();
