@@ -210,6 +210,16 @@ impl WriterConnection {
         self.held = None;
         self.head = None;
     }
+
+    /// Closes the connection, so the next group opens another: for a
+    /// connection that may still be inside a transaction the driver does not
+    /// know of (see [`run_appends_sqlite`]), which must not go back to the pool.
+    async fn close(&mut self) {
+        if let Some(conn) = self.held.take() {
+            let _ = conn.close().await;
+        }
+        self.head = None;
+    }
 }
 
 async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Vec<Request>) {
@@ -520,8 +530,13 @@ async fn run_appends_sqlite(
         }
         Err(e) => {
             // A statement failed inside the transaction (or BEGIN did): undo
-            // what ran. Without a transaction open this fails, harmlessly.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            // what ran. The driver did not open this transaction and would
+            // not roll it back, so a connection where ROLLBACK fails (no
+            // transaction open, or a broken connection) is closed instead of
+            // going back to the pool still inside it.
+            if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                writer.close().await;
+            }
             writer.head = None;
             Err(e.into())
         }
