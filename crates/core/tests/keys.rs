@@ -748,3 +748,51 @@ async fn check_names_what_the_object_does_not_allow() {
     assert_eq!(err.reason(), ResultReason::PermissionDenied);
     assert!(err.to_string().contains("Cryptographic Usage Mask"), "{err}");
 }
+
+/// A PGP Key (KMIP 1.2) is registered, read back exactly as given, found by
+/// its Object Type, and destroyed like any other object.
+#[tokio::test]
+async fn pgp_key_registers_reads_back_locates_and_destroys() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    // An OpenPGP public-key packet (version 4, Ed25519), kept as opaque bytes.
+    let packet = hex::decode(
+        "98330465d5a2a016092b06010401da470f0101074020e6b0d2f3a1c4b5968778695a4b3c2d1e0f\
+         00112233445566778899aabbccddeeff",
+    )
+    .unwrap();
+    let pgp = Object::PgpKey(keyward_kmip::objects::PgpKey {
+        pgp_key_version: 4,
+        key_block: KeyBlock::new(
+            KeyFormatType::Opaque,
+            KeyMaterial::Bytes(Bytes::new(packet)),
+            None,
+            None,
+        ),
+    });
+    let id = register(&env, &caller, pgp.clone(), vec![name("release-signing")]).await.unwrap();
+
+    assert_eq!(get(&env, &caller, get_request(&id, None)).await.unwrap(), pgp);
+    let attrs = attributes(&env, &caller, &id, &["Object Type"]).await;
+    assert!(matches!(&attrs[..], [a] if a.value == AttributeValue::ObjectType(ObjectType::PGPKey)));
+
+    let located = match run(
+        &env.kms,
+        &caller,
+        LocateRequest {
+            attributes: vec![Attribute::new(AttributeValue::ObjectType(ObjectType::PGPKey))],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    {
+        ResponsePayload::Locate(r) => r.unique_identifiers,
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(located, vec![id.clone()]);
+
+    run(&env.kms, &caller, DestroyRequest { unique_identifier: Some(id.clone()) }).await.unwrap();
+    let err = get(&env, &caller, get_request(&id, None)).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::KeyValueNotPresent, "{err}");
+}
