@@ -1298,6 +1298,33 @@ async fn split_then_join_gives_back_the_key() {
     .await
     .unwrap();
     assert_eq!(parts.len(), 5);
+    // Parent and children link both ways.
+    let links = |id: String| {
+        let env = &env;
+        let caller = &caller;
+        async move {
+            let request = GetAttributesRequest {
+                unique_identifier: Some(id),
+                attribute_names: vec!["Link".to_owned()],
+            };
+            match run(&env.kms, caller, request).await.unwrap() {
+                ResponsePayload::GetAttributes(r) => r
+                    .attributes
+                    .into_iter()
+                    .filter_map(|a| match a.value {
+                        AttributeValue::Link(l) => Some((l.link_type, l.linked_object_identifier)),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    };
+    let children: Vec<_> = parts.iter().map(|p| (LinkType::ChildLink, p.clone())).collect();
+    assert_eq!(links(id.clone()).await, children);
+    for part in &parts {
+        assert_eq!(links(part.clone()).await, vec![(LinkType::ParentLink, id.clone())]);
+    }
     let (object, share) = get_bytes(&env, &caller, &parts[0]).await;
     match object {
         Object::SplitKey(p) => {

@@ -5,7 +5,8 @@
 //! Each part is a Split Key object holding Split Key Parts, Key Part
 //! Identifier (1..n), Split Key Threshold and Split Key Method, with the
 //! split key's Cryptographic Algorithm and Length in its key block and
-//! attributes, and a Parent link to the split key when one was named.
+//! attributes, and a Parent link to the split key when one was named (which
+//! gets a Child link to each part).
 //!
 //! Create Split Key splits the named Symmetric Key or Secret Data, or, with
 //! no Unique Identifier, a new symmetric key generated from the template
@@ -21,12 +22,14 @@ use keyward_crypto::keygen;
 use keyward_crypto::policy::{KeySpec, Usage};
 use keyward_crypto::split::{self, Share, SplitMethod};
 use keyward_kmip::Bytes;
+use keyward_kmip::DateTime;
 use keyward_kmip::attributes::{Attribute, AttributeValue, Link};
 use keyward_kmip::enums::{CryptographicAlgorithm, KeyFormatType, LinkType, ObjectType};
 use keyward_kmip::objects::{KeyBlock, KeyMaterial, Object, SecretData, SplitKey, SymmetricKey};
 use keyward_kmip::operations::{
     CreateSplitKeyRequest, CreateSplitKeyResponse, JoinSplitKeyRequest, JoinSplitKeyResponse,
 };
+use keyward_store::MaterialChange;
 use zeroize::Zeroizing;
 
 use super::crypto::engine_error;
@@ -110,7 +113,7 @@ pub(crate) async fn create_split_key(
             let UsableKey::Symmetric { material, algorithm } = &key.key else {
                 return Err(Error::InvalidField(format!("{id} holds no symmetric key bytes")));
             };
-            (material.clone(), *algorithm, Some(id))
+            (material.clone(), *algorithm, Some(object))
         }
         None => {
             if request.object_type != ObjectType::SymmetricKey {
@@ -172,11 +175,22 @@ pub(crate) async fn create_split_key(
         if let Some(parent) = &parent {
             object.attributes.push(Attribute::new(AttributeValue::Link(Link {
                 link_type: LinkType::ParentLink,
-                linked_object_identifier: parent.clone(),
+                linked_object_identifier: parent.id.clone(),
             })));
         }
         ctx.insert(&object);
         ids.push(object.id);
+    }
+    if let Some(mut parent) = parent {
+        // The split key links to its parts as they link to it.
+        for id in &ids {
+            parent.attributes.push(Attribute::new(AttributeValue::Link(Link {
+                link_type: LinkType::ChildLink,
+                linked_object_identifier: id.clone(),
+            })));
+        }
+        parent.attributes.set(AttributeValue::LastChangeDate(DateTime(ctx.now)));
+        ctx.update(&parent, MaterialChange::Keep);
     }
     Ok(CreateSplitKeyResponse {
         object_type: None,
