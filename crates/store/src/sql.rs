@@ -595,7 +595,7 @@ impl SqlStore {
     }
 
     async fn locate_ids(&self, domain_id: &str, q: &LocateQuery) -> Result<Vec<String>> {
-        check_page(q.page)?;
+        let page = page_clause(q.page)?;
         if q.filters.len() > 32 {
             return Err(Error::Invalid("a locate takes at most 32 attribute filters".into()));
         }
@@ -656,7 +656,7 @@ impl SqlStore {
             }
             sql.push_str(" ORDER BY i0.object_id");
         }
-        sql.push_str(&page_clause(q.page)?);
+        sql.push_str(&page);
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for b in binds {
             query = query.bind(b);

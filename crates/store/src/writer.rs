@@ -232,14 +232,13 @@ async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Ve
         // reads' records, written in the background) keep a statement per
         // table: the one-query text depends on every table's row count, and
         // their counts vary too widely for those texts to stay cached.
-        match run_appends_sqlite(writer, &jobs).await {
-            Ok(outputs) => {
-                for (req, out) in group.drain(..).zip(outputs) {
-                    let _ = req.reply.send(Ok(out));
-                }
-                return;
+        // A failed attempt has already rolled back (or closed the
+        // connection), so the connection is kept for the paths below.
+        if let Ok(outputs) = run_appends_sqlite(writer, &jobs).await {
+            for (req, out) in group.drain(..).zip(outputs) {
+                let _ = req.reply.send(Ok(out));
             }
-            Err(_) => writer.discard(),
+            return;
         }
     }
     // The paths below read the chain head in their own transaction and may
@@ -365,11 +364,7 @@ async fn run_group(
     if let Some(h) = head
         && Some(h.seq) != start_head
     {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(i64::try_from(h.seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
-            .bind(h.hash.to_vec())
-            .execute(&mut *tx)
-            .await?;
+        store_head(&mut tx, h).await?;
     }
     tx.commit().await?;
     Ok(results)
@@ -518,7 +513,7 @@ async fn run_appends_sqlite(
         q = bind_audit(q, row)?;
     }
     if let Some(h) = appends.head {
-        q = q.bind(head_seq(h)?).bind(h.hash.to_vec());
+        q = q.bind(seq_i64(h.seq)?).bind(h.hash.to_vec());
     }
     let conn = writer.get().await?;
     match q.execute(&mut *conn).await {
@@ -545,16 +540,16 @@ async fn run_appends_sqlite(
 
 async fn store_head(conn: &mut Conn, h: Head) -> Result<()> {
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(head_seq(h)?)
+        .bind(seq_i64(h.seq)?)
         .bind(h.hash.to_vec())
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-/// The head's sequence number as the database stores it.
-fn head_seq(h: Head) -> Result<i64> {
-    i64::try_from(h.seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))
+/// An audit sequence number as the database stores it.
+fn seq_i64(seq: u64) -> Result<i64> {
+    i64::try_from(seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))
 }
 
 /// `INSERT INTO {table_cols} VALUES (…), (…)` for `rows` rows of `cols`
@@ -707,7 +702,7 @@ fn bind_link<'r>(q: RowsQuery<'r>, (domain, id, l): &'r LinkRow<'r>) -> Result<R
 fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result<RowsQuery<'r>> {
     let identities = serde_json::to_string(&ev.identities)
         .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-    Ok(q.bind(i64::try_from(*seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))?)
+    Ok(q.bind(seq_i64(*seq)?)
         .bind(to_micros(ev.at))
         .bind(ev.domain_id.as_deref())
         .bind(ev.credential_id.as_deref())
