@@ -526,10 +526,14 @@ async fn run_appends_sqlite(
         Err(e) => {
             // A statement failed inside the transaction (or BEGIN did): undo
             // what ran. The driver did not open this transaction and would
-            // not roll it back, so a connection where ROLLBACK fails (no
-            // transaction open, or a broken connection) is closed instead of
-            // going back to the pool still inside it.
-            if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+            // not roll it back. A conflict in an `INSERT OR ROLLBACK` has
+            // already rolled it back, and then ROLLBACK fails: `BEGIN;
+            // ROLLBACK` succeeding proves no transaction is left open. A
+            // connection where both fail (a broken connection) is closed
+            // instead of going back to the pool, perhaps inside a transaction.
+            if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err()
+                && sqlx::raw_sql("BEGIN; ROLLBACK;").execute(&mut *conn).await.is_err()
+            {
                 writer.close().await;
             }
             writer.head = None;
@@ -715,11 +719,23 @@ fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result
 
 /// Appends to `sql` the SQLite multi-row INSERTs of `rows` rows into `table`,
 /// in [`shaped_chunks`], each ended by `;`.
+///
+/// Each is `INSERT OR ROLLBACK`: a conflict rolls the whole transaction back
+/// (which the one-query group wants anyway) instead of undoing only the
+/// failed statement, so SQLite keeps no statement journal — a copy of every
+/// page a multi-row INSERT touches, taken in case that statement aborts. The
+/// objects' INSERT still keeps one: its foreign key to the domain is checked
+/// after the statement and may abort it. (Deferring that check with `PRAGMA
+/// defer_foreign_keys` in the transaction would cost far more: a flag pragma
+/// expires every prepared statement of the connection.)
 fn push_inserts(sql: &mut String, table: Table, rows: usize) {
     let mut rest = rows;
     while rest > 0 {
         let len = chunk_len(rest);
-        sql.push_str(&values_sql(Backend::Sqlite, table.table_cols, table.cols, len));
+        let insert = values_sql(Backend::Sqlite, table.table_cols, table.cols, len);
+        let values = insert.strip_prefix("INSERT ").unwrap_or(&insert);
+        sql.push_str("INSERT OR ROLLBACK ");
+        sql.push_str(values);
         sql.push_str(";\n");
         rest -= len;
     }

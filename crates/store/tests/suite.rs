@@ -72,6 +72,7 @@ suite!(
     locate_filters_and_pages,
     batch_is_atomic,
     concurrent_inserts_group_commit,
+    insert_into_missing_domain_fails_alone,
     cas_race_loses_no_update,
     audit_chain_detects_tampering,
     master_key_rotation_and_wrong_key,

@@ -379,6 +379,40 @@ pub async fn concurrent_inserts_group_commit(h: &Harness) {
     assert_eq!(store.locate(DOMAIN, &locate_by("Name", "c31-9")).await.unwrap(), ["c31-9"]);
 }
 
+/// An object whose domain does not exist is refused by the foreign key, even
+/// when it is written in one group with valid inserts (on SQLite the group's
+/// foreign keys are checked at COMMIT): it fails alone, nothing of it is
+/// stored, and its neighbours are.
+pub async fn insert_into_missing_domain_fails_alone(h: &Harness) {
+    let store = Arc::new(h.store.clone());
+    setup(store.as_ref()).await;
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("fk-{t:02}");
+            let domain = if t == 7 { "00000000-0000-0000-0000-00000000dead" } else { DOMAIN };
+            (t, store.insert_object(domain, key(&id, &id, &[t as u8; 32])).await)
+        }));
+    }
+    for task in tasks {
+        let (t, res) = task.await.unwrap();
+        if t == 7 {
+            assert!(res.is_err(), "an insert into a missing domain was accepted");
+        } else {
+            res.unwrap();
+        }
+    }
+    // The writer goes on: its connection was not left inside the failed transaction.
+    store.insert_object(DOMAIN, key("fk-after", "fk-after", &[9; 32])).await.unwrap();
+    assert_eq!(store.count_objects(DOMAIN).await.unwrap(), 16);
+    assert!(matches!(
+        store.get_object("00000000-0000-0000-0000-00000000dead", "fk-07", false).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(store.verify_audit_chain().await.unwrap(), AuditVerification::Intact { .. }));
+}
+
 /// Many tasks increment a counter held in one object's attributes with
 /// read / compare-and-swap / retry: no increment may be lost.
 pub async fn cas_race_loses_no_update(h: &Harness) {
