@@ -556,15 +556,34 @@ fn seq_i64(seq: u64) -> Result<i64> {
     i64::try_from(seq).map_err(|_| Error::Corrupt("audit seq overflow".into()))
 }
 
-/// `INSERT INTO {table_cols} VALUES (…), (…)` for `rows` rows of `cols`
-/// parameters.
+/// What a multi-row INSERT does on a conflict.
+#[derive(Clone, Copy)]
+enum Insert {
+    /// SQL's default: the statement is undone, the transaction goes on.
+    Abort,
+    /// SQLite's `INSERT OR ROLLBACK`: the whole transaction is rolled back.
+    OrRollback,
+}
+
+/// `INSERT INTO {table_cols} VALUES (…), (…)` (or `INSERT OR ROLLBACK …`)
+/// for `rows` rows of `cols` parameters.
 ///
 /// SQLite gets anonymous `?` parameters: the driver looks up every named
 /// parameter's name, which SQLite finds by a linear search, so `$N` names
 /// made binding a 128-row INSERT quadratic. PostgreSQL needs `$N`.
-fn values_sql(backend: Backend, table_cols: &str, cols: usize, rows: usize) -> String {
+fn values_sql(
+    backend: Backend,
+    insert: Insert,
+    table_cols: &str,
+    cols: usize,
+    rows: usize,
+) -> String {
     use std::fmt::Write as _;
-    let mut sql = format!("INSERT INTO {table_cols} VALUES ");
+    let verb = match insert {
+        Insert::Abort => "INSERT",
+        Insert::OrRollback => "INSERT OR ROLLBACK",
+    };
+    let mut sql = format!("{verb} INTO {table_cols} VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
@@ -724,18 +743,23 @@ fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result
 /// (which the one-query group wants anyway) instead of undoing only the
 /// failed statement, so SQLite keeps no statement journal — a copy of every
 /// page a multi-row INSERT touches, taken in case that statement aborts. The
-/// objects' INSERT still keeps one: its foreign key to the domain is checked
-/// after the statement and may abort it. (Deferring that check with `PRAGMA
-/// defer_foreign_keys` in the transaction would cost far more: a flag pragma
+/// objects' INSERT still keeps one (its foreign key to the domain is checked
+/// after the statement and may abort it), which copies next to nothing:
+/// SQLite does not journal pages appended after the statement began, where
+/// new objects' rows go. (Deferring that check with `PRAGMA
+/// defer_foreign_keys` in the transaction costs far more: a flag pragma
 /// expires every prepared statement of the connection.)
 fn push_inserts(sql: &mut String, table: Table, rows: usize) {
     let mut rest = rows;
     while rest > 0 {
         let len = chunk_len(rest);
-        let insert = values_sql(Backend::Sqlite, table.table_cols, table.cols, len);
-        let values = insert.strip_prefix("INSERT ").unwrap_or(&insert);
-        sql.push_str("INSERT OR ROLLBACK ");
-        sql.push_str(values);
+        sql.push_str(&values_sql(
+            Backend::Sqlite,
+            Insert::OrRollback,
+            table.table_cols,
+            table.cols,
+            len,
+        ));
         sql.push_str(";\n");
         rest -= len;
     }
@@ -754,7 +778,7 @@ async fn insert_rows<'r, T>(
     bind: impl Fn(RowsQuery<'r>, &'r T) -> Result<RowsQuery<'r>>,
 ) -> Result<()> {
     for chunk in shaped_chunks(rows) {
-        let sql = values_sql(backend, table.table_cols, table.cols, chunk.len());
+        let sql = values_sql(backend, Insert::Abort, table.table_cols, table.cols, chunk.len());
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
             q = bind(q, row)?;
@@ -956,5 +980,23 @@ mod tests {
         }
         let lens: Vec<usize> = shaped_chunks(&[0u8; 300]).map(<[u8]>::len).collect();
         assert_eq!(lens, [128, 128, 32, 8, 4]);
+    }
+
+    #[test]
+    fn one_query_inserts_roll_back_and_statement_inserts_abort() {
+        let mut sql = String::new();
+        push_inserts(&mut sql, LINKS, 3);
+        assert_eq!(
+            sql,
+            "INSERT OR ROLLBACK INTO object_links (object_id, link_type, target_id, domain_id) \
+             VALUES (?, ?, ?, ?), (?, ?, ?, ?);\n\
+             INSERT OR ROLLBACK INTO object_links (object_id, link_type, target_id, domain_id) \
+             VALUES (?, ?, ?, ?);\n"
+        );
+        assert_eq!(
+            values_sql(Backend::Postgres, Insert::Abort, INDEX.table_cols, INDEX.cols, 1),
+            "INSERT INTO object_index (domain_id, name, value, object_id, idx) \
+             VALUES ($1, $2, $3, $4, $5)"
+        );
     }
 }
