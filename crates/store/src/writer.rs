@@ -491,10 +491,10 @@ async fn run_appends_sqlite(
     let now = now_micros();
     let appends = Appends::collect(jobs, head)?;
     let mut sql = String::from("BEGIN IMMEDIATE;\n");
-    push_inserts(&mut sql, OBJECTS, appends.objects.len());
-    push_inserts(&mut sql, INDEX, appends.index.len());
-    push_inserts(&mut sql, LINKS, appends.links.len());
-    push_inserts(&mut sql, AUDITS, appends.audits.len());
+    push_inserts(&mut sql, OBJECTS, &appends.objects);
+    push_inserts(&mut sql, INDEX, &appends.index);
+    push_inserts(&mut sql, LINKS, &appends.links);
+    push_inserts(&mut sql, AUDITS, &appends.audits);
     if appends.head.is_some() {
         sql.push_str("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1;\n");
     }
@@ -571,13 +571,8 @@ enum Insert {
 /// SQLite gets anonymous `?` parameters: the driver looks up every named
 /// parameter's name, which SQLite finds by a linear search, so `$N` names
 /// made binding a 128-row INSERT quadratic. PostgreSQL needs `$N`.
-fn values_sql(
-    backend: Backend,
-    insert: Insert,
-    table_cols: &str,
-    cols: usize,
-    rows: usize,
-) -> String {
+fn values_sql(backend: Backend, insert: Insert, table: Table, rows: usize) -> String {
+    let Table { table_cols, cols } = table;
     use std::fmt::Write as _;
     let verb = match insert {
         Insert::Abort => "INSERT",
@@ -674,6 +669,7 @@ async fn insert_audits(conn: &mut Conn, backend: Backend, rows: &[AuditRow<'_>])
 }
 
 /// A table written with multi-row INSERTs: `table (col, …)` and its column count.
+#[derive(Clone, Copy)]
 struct Table {
     table_cols: &'static str,
     cols: usize,
@@ -736,8 +732,8 @@ fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result
         .bind(hash.to_vec()))
 }
 
-/// Appends to `sql` the SQLite multi-row INSERTs of `rows` rows into `table`,
-/// in [`shaped_chunks`], each ended by `;`.
+/// Appends to `sql` the SQLite multi-row INSERTs of `rows` into `table`, in
+/// [`shaped_chunks`] (the order their values are bound in), each ended by `;`.
 ///
 /// Each is `INSERT OR ROLLBACK`: a conflict rolls the whole transaction back
 /// (which the one-query group wants anyway) instead of undoing only the
@@ -749,19 +745,10 @@ fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result
 /// new objects' rows go. (Deferring that check with `PRAGMA
 /// defer_foreign_keys` in the transaction costs far more: a flag pragma
 /// expires every prepared statement of the connection.)
-fn push_inserts(sql: &mut String, table: Table, rows: usize) {
-    let mut rest = rows;
-    while rest > 0 {
-        let len = chunk_len(rest);
-        sql.push_str(&values_sql(
-            Backend::Sqlite,
-            Insert::OrRollback,
-            table.table_cols,
-            table.cols,
-            len,
-        ));
+fn push_inserts<T>(sql: &mut String, table: Table, rows: &[T]) {
+    for chunk in shaped_chunks(rows) {
+        sql.push_str(&values_sql(Backend::Sqlite, Insert::OrRollback, table, chunk.len()));
         sql.push_str(";\n");
-        rest -= len;
     }
 }
 
@@ -778,7 +765,7 @@ async fn insert_rows<'r, T>(
     bind: impl Fn(RowsQuery<'r>, &'r T) -> Result<RowsQuery<'r>>,
 ) -> Result<()> {
     for chunk in shaped_chunks(rows) {
-        let sql = values_sql(backend, Insert::Abort, table.table_cols, table.cols, chunk.len());
+        let sql = values_sql(backend, Insert::Abort, table, chunk.len());
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
             q = bind(q, row)?;
@@ -918,11 +905,6 @@ async fn lost_cas(conn: &mut Conn, domain: &str, id: &str, expected: u64) -> Err
 /// backends' limits). A power of two, see [`shaped_chunks`].
 const ROWS_PER_INSERT: usize = 128;
 
-/// The length of the first of [`shaped_chunks`] of `rows` rows (`rows` > 0).
-fn chunk_len(rows: usize) -> usize {
-    if rows >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 << rows.ilog2() }
-}
-
 /// Splits `rows` into chunks whose lengths are powers of two, at most
 /// [`ROWS_PER_INSERT`], largest first. A multi-row INSERT's text depends on
 /// its row count, and prepared statements are cached by text: with these
@@ -934,7 +916,9 @@ fn shaped_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
         if rest.is_empty() {
             return None;
         }
-        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
+        let len =
+            if rest.len() >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 << rest.len().ilog2() };
+        let (chunk, tail) = rest.split_at(len);
         rest = tail;
         Some(chunk)
     })
@@ -985,7 +969,7 @@ mod tests {
     #[test]
     fn one_query_inserts_roll_back_and_statement_inserts_abort() {
         let mut sql = String::new();
-        push_inserts(&mut sql, LINKS, 3);
+        push_inserts(&mut sql, LINKS, &[(); 3]);
         assert_eq!(
             sql,
             "INSERT OR ROLLBACK INTO object_links (object_id, link_type, target_id, domain_id) \
@@ -994,7 +978,7 @@ mod tests {
              VALUES (?, ?, ?, ?);\n"
         );
         assert_eq!(
-            values_sql(Backend::Postgres, Insert::Abort, INDEX.table_cols, INDEX.cols, 1),
+            values_sql(Backend::Postgres, Insert::Abort, INDEX, 1),
             "INSERT INTO object_index (domain_id, name, value, object_id, idx) \
              VALUES ($1, $2, $3, $4, $5)"
         );
