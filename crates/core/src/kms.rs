@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use keyward_crypto::policy::Policy as AlgorithmPolicy;
+use keyward_kmip::DateTime;
+use keyward_kmip::attributes::AttributeValue;
 use keyward_kmip::enums::Operation;
 use keyward_kmip::operations::{RequestPayload, ResponsePayload};
 use keyward_store::{AuditEvent, Batch, Change, MaterialChange, Store};
@@ -411,9 +413,20 @@ impl<'a> Ctx<'a> {
         self.changes.push(Change::Insert(object.to_new()));
     }
 
+    /// Queues the update of an object whose contents or attributes the
+    /// operation changed, after stamping its Last Change Date (KMIP 1.4
+    /// §3.38) with the operation's time: the one place that rule lives.
+    pub fn record_change(&mut self, object: &mut ManagedObject, material: MaterialChange) {
+        object.attributes.set(AttributeValue::LastChangeDate(DateTime(self.now)));
+        self.update(object, material);
+    }
+
     /// Queues the update of an object loaded earlier (compare-and-swap on its
     /// version; a later update of the same object in this operation replaces
-    /// an earlier one).
+    /// an earlier one). Alone, it is for the server's own bookkeeping, which
+    /// leaves Last Change Date as it is (Fresh, Lease Time, Usage Limits
+    /// counts, a state settled by its dates); an operation that changed the
+    /// object calls [`Ctx::record_change`].
     pub fn update(&mut self, object: &ManagedObject, material: MaterialChange) {
         let update = object.to_update(material);
         for change in &mut self.changes {

@@ -38,7 +38,8 @@ on_both_stores!(
     locate_finds_by_name_and_never_returns_destroyed_objects,
     iam_denies_by_default_and_domains_are_isolated,
     every_operation_is_audited_in_an_intact_chain,
-    locate_matches_state_at_this_moment_and_date_ranges
+    locate_matches_state_at_this_moment_and_date_ranges,
+    last_change_date_moves_with_changes_not_with_bookkeeping
 );
 
 #[tokio::test]
@@ -237,4 +238,52 @@ async fn locate_matches_state_at_this_moment_and_date_ranges(env: Env) {
     let mut both = vec![early, late];
     both.sort();
     assert_eq!(found, both);
+}
+
+/// The object's Last Change Date, in seconds.
+async fn last_change(env: &Env, caller: &Caller, id: &str) -> i64 {
+    match attributes(env, caller, id, &["Last Change Date"]).await.as_slice() {
+        [a] => match a.value {
+            AttributeValue::LastChangeDate(DateTime(t)) => t,
+            ref other => panic!("unexpected {other:?}"),
+        },
+        other => panic!("one Last Change Date expected, got {other:?}"),
+    }
+}
+
+/// KMIP 1.4 §3.38: every operation that changes an object moves its Last
+/// Change Date to the operation's time; the server's own bookkeeping (Fresh
+/// after the first Get, the Lease Time of a first Obtain Lease) does not.
+async fn last_change_date_moves_with_changes_not_with_bookkeeping(env: Env) {
+    let caller = root("d1", "acme");
+    let id = create(&env, &caller, "k").await;
+    assert_eq!(last_change(&env, &caller, &id).await, T0);
+    env.clock.advance(10);
+    run(&env.kms, &caller, ActivateRequest::new(&id)).await.unwrap();
+    assert_eq!(last_change(&env, &caller, &id).await, T0 + 10, "after Activate");
+
+    env.clock.advance(10);
+    run(&env.kms, &caller, ObtainLeaseRequest { unique_identifier: Some(id.clone()) })
+        .await
+        .unwrap();
+    get(&env, &caller, GetRequest { unique_identifier: Some(id.clone()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(last_change(&env, &caller, &id).await, T0 + 10, "bookkeeping is not a change");
+
+    let steps: Vec<RequestPayload> = vec![
+        AddAttributeRequest { unique_identifier: Some(id.clone()), attribute: name("k-alias") }
+            .into(),
+        ArchiveRequest::new(&id).into(),
+        RecoverRequest::new(&id).into(),
+        revoke(&id, RevocationReasonCode::CessationOfOperation).into(),
+        DestroyRequest::new(&id).into(),
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        env.clock.advance(10);
+        let operation = format!("{:?}", step.operation());
+        run(&env.kms, &caller, step).await.unwrap();
+        let expected = T0 + 30 + 10 * i64::try_from(i).unwrap();
+        assert_eq!(last_change(&env, &caller, &id).await, expected, "after {operation}");
+    }
 }

@@ -44,8 +44,7 @@ pub(crate) async fn archive(
         let now = DateTime(ctx.now);
         object.attributes.set(AttributeValue::ArchiveDate(now));
         object.attributes.push(Attribute::custom(ARCHIVED, Value::Boolean(true)));
-        object.attributes.set(AttributeValue::LastChangeDate(now));
-        ctx.update(&object, MaterialChange::Keep);
+        ctx.record_change(&mut object, MaterialChange::Keep);
     }
     Ok(ArchiveResponse::new(id))
 }
@@ -59,8 +58,7 @@ pub(crate) async fn recover(
     if is_archived(&object) {
         object.attributes.remove_all(ARCHIVED);
         object.attributes.remove_all("Archive Date");
-        object.attributes.set(AttributeValue::LastChangeDate(DateTime(ctx.now)));
-        ctx.update(&object, MaterialChange::Keep);
+        ctx.record_change(&mut object, MaterialChange::Keep);
     }
     Ok(RecoverResponse::new(id))
 }

@@ -1,9 +1,9 @@
 //! Get Attributes, Get Attribute List, Add, Modify and Delete Attribute
 //! (KMIP 1.4 §4.12–§4.16).
 
+use keyward_kmip::ToTtlv;
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::operations::*;
-use keyward_kmip::{DateTime, ToTtlv};
 use keyward_store::MaterialChange;
 
 use super::required_id;
@@ -103,9 +103,8 @@ pub(crate) async fn delete_attribute(
 /// Records the change: Last Change Date, the date-driven state (a past
 /// Activation Date activates a Pre-Active object), and the write.
 fn touch(ctx: &mut Ctx<'_>, object: &mut ManagedObject) {
-    object.attributes.set(AttributeValue::LastChangeDate(DateTime(ctx.now)));
     object.settle(ctx.now);
-    ctx.update(object, MaterialChange::Keep);
+    ctx.record_change(object, MaterialChange::Keep);
 }
 
 /// The state conditions of KMIP 1.4 §3.24–§3.27 on setting lifecycle dates.

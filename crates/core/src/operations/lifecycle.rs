@@ -21,8 +21,7 @@ pub(crate) async fn activate(
     let now = DateTime(ctx.now);
     object.set_state(next);
     object.attributes.set(AttributeValue::ActivationDate(now));
-    object.attributes.set(AttributeValue::LastChangeDate(now));
-    ctx.update(&object, MaterialChange::Keep);
+    ctx.record_change(&mut object, MaterialChange::Keep);
     Ok(ActivateResponse::new(id))
 }
 
@@ -48,8 +47,7 @@ pub(crate) async fn revoke(
         attrs.set(AttributeValue::DeactivationDate(now));
     }
     attrs.set(AttributeValue::RevocationReason(request.revocation_reason));
-    attrs.set(AttributeValue::LastChangeDate(now));
-    ctx.update(&object, MaterialChange::Keep);
+    ctx.record_change(&mut object, MaterialChange::Keep);
     Ok(RevokeResponse { unique_identifier: id })
 }
 
@@ -63,12 +61,11 @@ pub(crate) async fn destroy(
     let now = DateTime(ctx.now);
     object.set_state(next);
     object.attributes.set(AttributeValue::DestroyDate(now));
-    object.attributes.set(AttributeValue::LastChangeDate(now));
     if object.attributes.get("Key Value Present").is_some() {
         object.attributes.set(AttributeValue::KeyValuePresent(false));
     }
     object.material = None;
     object.has_material = false;
-    ctx.update(&object, MaterialChange::Destroy);
+    ctx.record_change(&mut object, MaterialChange::Destroy);
     Ok(DestroyResponse::new(id))
 }

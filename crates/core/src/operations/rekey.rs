@@ -178,8 +178,7 @@ pub(crate) fn linked(existing: &ManagedObject, link_type: LinkType) -> Option<St
 fn retire(ctx: &mut Ctx<'_>, existing: &mut ManagedObject, replacement: &str) {
     link(existing, LinkType::ReplacementObjectLink, replacement);
     existing.attributes.remove_all("Name");
-    existing.attributes.set(AttributeValue::LastChangeDate(DateTime(ctx.now)));
-    ctx.update(existing, MaterialChange::Keep);
+    ctx.record_change(existing, MaterialChange::Keep);
 }
 
 /// A new object (no material yet) with `existing`'s attributes, the dates

@@ -22,7 +22,6 @@ use keyward_crypto::keygen;
 use keyward_crypto::policy::{KeySpec, Usage};
 use keyward_crypto::split::{self, Share, SplitMethod};
 use keyward_kmip::Bytes;
-use keyward_kmip::DateTime;
 use keyward_kmip::attributes::{Attribute, AttributeValue, Link};
 use keyward_kmip::enums::{CryptographicAlgorithm, KeyFormatType, LinkType, ObjectType};
 use keyward_kmip::objects::{KeyBlock, KeyMaterial, Object, SecretData, SplitKey, SymmetricKey};
@@ -189,8 +188,7 @@ pub(crate) async fn create_split_key(
                 linked_object_identifier: id.clone(),
             })));
         }
-        parent.attributes.set(AttributeValue::LastChangeDate(DateTime(ctx.now)));
-        ctx.update(&parent, MaterialChange::Keep);
+        ctx.record_change(&mut parent, MaterialChange::Keep);
     }
     Ok(CreateSplitKeyResponse {
         object_type: None,
