@@ -39,7 +39,8 @@ on_both_stores!(
     iam_denies_by_default_and_domains_are_isolated,
     every_operation_is_audited_in_an_intact_chain,
     locate_matches_state_at_this_moment_and_date_ranges,
-    last_change_date_moves_with_changes_not_with_bookkeeping
+    last_change_date_moves_with_changes_not_with_bookkeeping,
+    locate_by_usage_mask_finds_objects_with_every_requested_bit
 );
 
 #[tokio::test]
@@ -286,4 +287,56 @@ async fn last_change_date_moves_with_changes_not_with_bookkeeping(env: Env) {
         let expected = T0 + 30 + 10 * i64::try_from(i).unwrap();
         assert_eq!(last_change(&env, &caller, &id).await, expected, "after {operation}");
     }
+}
+
+/// KMIP 1.4 §4.9: an object matches a Cryptographic Usage Mask criterion
+/// when the logical AND of its mask and the requested one is the requested
+/// one: it has every requested bit, and may have more.
+async fn locate_by_usage_mask_finds_objects_with_every_requested_bit(env: Env) {
+    let caller = root("d1", "acme");
+    let (encrypt, decrypt, wrap) = (
+        CryptographicUsageMask::ENCRYPT.0,
+        CryptographicUsageMask::DECRYPT.0,
+        CryptographicUsageMask::WRAP_KEY.0,
+    );
+    let with_mask = |name_value: &str, bits: u32| {
+        let mut template = aes_template(name_value);
+        template
+            .attributes
+            .retain(|a| !matches!(a.value, AttributeValue::CryptographicUsageMask(_)));
+        template.attributes.push(mask(bits));
+        template
+    };
+    let enc = create_with(&env, &caller, with_mask("enc", encrypt)).await;
+    let enc_dec = create_with(&env, &caller, with_mask("enc-dec", encrypt | decrypt)).await;
+    let all = create_with(&env, &caller, with_mask("all", encrypt | decrypt | wrap)).await;
+    let located = |criteria: Vec<Attribute>| {
+        let request = LocateRequest { attributes: criteria, ..Default::default() };
+        let kms = &env.kms;
+        let caller = &caller;
+        async move {
+            match run(kms, caller, request).await.unwrap() {
+                ResponsePayload::Locate(r) => {
+                    let mut ids = r.unique_identifiers;
+                    ids.sort();
+                    ids
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        located(vec![mask(encrypt)]).await,
+        sorted(vec![enc.clone(), enc_dec.clone(), all.clone()])
+    );
+    assert_eq!(located(vec![mask(encrypt | decrypt)]).await, sorted(vec![enc_dec, all.clone()]));
+    assert_eq!(located(vec![mask(wrap | decrypt)]).await, vec![all.clone()]);
+    assert_eq!(located(vec![mask(CryptographicUsageMask::SIGN.0)]).await, Vec::<String>::new());
+    // With an indexed criterion beside it, the mask still filters.
+    assert_eq!(located(vec![name("enc"), mask(encrypt)]).await, vec![enc.clone()]);
+    assert_eq!(located(vec![name("enc"), mask(decrypt)]).await, Vec::<String>::new());
 }

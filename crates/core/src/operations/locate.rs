@@ -3,8 +3,10 @@
 //!
 //! Criteria on indexed attributes (see [`crate::object::is_indexed`]) are
 //! answered by the store's index; the others (dates — two instances of one
-//! date attribute give a range —, flags, the State, which moves with time) are
-//! checked on the candidates the index returns.
+//! date attribute give a range —, flags, the State, which moves with time, and
+//! the Cryptographic Usage Mask, which an object matches when it has every bit
+//! of the requested mask, perhaps more) are checked on the candidates the
+//! index returns.
 
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::enums::{KmipEnum, StorageStatusMask};
@@ -72,6 +74,8 @@ pub(crate) async fn locate(
                 residual.push(attribute);
             }
             AttributeValue::ObjectType(t) => query.object_types.push(t.to_u32()),
+            // Not equality: the index cannot answer it.
+            AttributeValue::CryptographicUsageMask(_) => residual.push(attribute),
             value if is_indexed(&attribute.name) => {
                 query.filters.push((attribute.name.clone(), index_value(value)));
             }
@@ -127,7 +131,9 @@ pub(crate) async fn locate(
 
 /// Whether `object` satisfies every criterion: per attribute name, one of the
 /// object's instances equals one of the values given — or, for a date given
-/// twice, falls within the two dates.
+/// twice, falls within the two dates; for the Cryptographic Usage Mask, has
+/// every bit of one of the masks given (KMIP 1.4 §4.9: the logical AND of the
+/// two masks equals the requested one).
 fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool {
     let mut names: Vec<&str> = criteria.iter().map(|a| a.name.as_str()).collect();
     names.dedup();
@@ -139,6 +145,9 @@ fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool
             return wanted.iter().any(|v| matches!(v, AttributeValue::State(s) if *s == state));
         }
         let have: Vec<&AttributeValue> = object.attributes.all(name).map(|a| &a.value).collect();
+        if *name == "Cryptographic Usage Mask" {
+            return wanted.iter().any(|w| have.iter().any(|h| mask_covers(h, w)));
+        }
         match (date_of_all(&wanted), wanted.len()) {
             (Some(range), 2) => {
                 let (low, high) = (range[0].min(range[1]), range[0].max(range[1]));
@@ -150,6 +159,16 @@ fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool
             }
         }
     })
+}
+
+/// Whether usage mask `have` has every bit of usage mask `wanted`.
+fn mask_covers(have: &AttributeValue, wanted: &AttributeValue) -> bool {
+    match (have, wanted) {
+        (AttributeValue::CryptographicUsageMask(h), AttributeValue::CryptographicUsageMask(w)) => {
+            h.0 & w.0 == w.0
+        }
+        _ => false,
+    }
 }
 
 fn date_of(value: &AttributeValue) -> Option<i64> {
