@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use keyward_core::{Caller, Config, Door};
 use keyward_kmip::DateTime;
-use keyward_kmip::attributes::{Attribute, AttributeValue, Name, RevocationReason};
+use keyward_kmip::attributes::{Attribute, AttributeValue, Name, RevocationReason, UsageLimits};
 use keyward_kmip::enums::*;
 use keyward_kmip::operations::*;
 
@@ -40,7 +40,8 @@ on_both_stores!(
     every_operation_is_audited_in_an_intact_chain,
     locate_matches_state_at_this_moment_and_date_ranges,
     last_change_date_moves_with_changes_not_with_bookkeeping,
-    locate_by_usage_mask_finds_objects_with_every_requested_bit
+    locate_by_usage_mask_finds_objects_with_every_requested_bit,
+    locate_by_usage_limits_finds_objects_with_as_much_left
 );
 
 #[tokio::test]
@@ -339,4 +340,43 @@ async fn locate_by_usage_mask_finds_objects_with_every_requested_bit(env: Env) {
     // With an indexed criterion beside it, the mask still filters.
     assert_eq!(located(vec![name("enc"), mask(encrypt)]).await, vec![enc.clone()]);
     assert_eq!(located(vec![name("enc"), mask(decrypt)]).await, Vec::<String>::new());
+}
+
+/// KMIP 1.4 §4.9: an object matches a Usage Limits criterion when its Total
+/// and Count are at least those requested (and the unit is the same).
+async fn locate_by_usage_limits_finds_objects_with_as_much_left(env: Env) {
+    let caller = root("d1", "acme");
+    let limits = |total: i64, count: Option<i64>, unit: UsageLimitsUnit| {
+        Attribute::new(AttributeValue::UsageLimits(UsageLimits { total, count, unit }))
+    };
+    let with_limits = |name_value: &str, total: i64| {
+        let mut template = aes_template(name_value);
+        template.attributes.push(limits(total, None, UsageLimitsUnit::Object));
+        template
+    };
+    let small = create_with(&env, &caller, with_limits("small", 10)).await;
+    let large = create_with(&env, &caller, with_limits("large", 100)).await;
+    let _unlimited = create(&env, &caller, "unlimited").await;
+    let located = |criterion: Attribute| {
+        let request = LocateRequest { attributes: vec![criterion], ..Default::default() };
+        let kms = &env.kms;
+        let caller = &caller;
+        async move {
+            match run(kms, caller, request).await.unwrap() {
+                ResponsePayload::Locate(r) => {
+                    let mut ids = r.unique_identifiers;
+                    ids.sort();
+                    ids
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    };
+    let mut both = vec![small.clone(), large.clone()];
+    both.sort();
+    assert_eq!(located(limits(10, None, UsageLimitsUnit::Object)).await, both);
+    assert_eq!(located(limits(50, None, UsageLimitsUnit::Object)).await, vec![large.clone()]);
+    assert_eq!(located(limits(50, Some(60), UsageLimitsUnit::Object)).await, vec![large]);
+    assert_eq!(located(limits(50, Some(200), UsageLimitsUnit::Object)).await, Vec::<String>::new());
+    assert_eq!(located(limits(10, None, UsageLimitsUnit::Byte)).await, Vec::<String>::new());
 }

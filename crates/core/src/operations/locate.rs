@@ -5,8 +5,8 @@
 //! answered by the store's index; the others (dates — two instances of one
 //! date attribute give a range —, flags, the State, which moves with time, and
 //! the Cryptographic Usage Mask, which an object matches when it has every bit
-//! of the requested mask, perhaps more) are checked on the candidates the
-//! index returns.
+//! of the requested mask, perhaps more, and Usage Limits, matched by an object
+//! with as much left) are checked on the candidates the index returns.
 
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::enums::{KmipEnum, StorageStatusMask};
@@ -74,8 +74,10 @@ pub(crate) async fn locate(
                 residual.push(attribute);
             }
             AttributeValue::ObjectType(t) => query.object_types.push(t.to_u32()),
-            // Not equality: the index cannot answer it.
-            AttributeValue::CryptographicUsageMask(_) => residual.push(attribute),
+            // Not equality: the index cannot answer them.
+            AttributeValue::CryptographicUsageMask(_) | AttributeValue::UsageLimits(_) => {
+                residual.push(attribute)
+            }
             value if is_indexed(&attribute.name) => {
                 query.filters.push((attribute.name.clone(), index_value(value)));
             }
@@ -133,7 +135,9 @@ pub(crate) async fn locate(
 /// object's instances equals one of the values given — or, for a date given
 /// twice, falls within the two dates; for the Cryptographic Usage Mask, has
 /// every bit of one of the masks given (KMIP 1.4 §4.9: the logical AND of the
-/// two masks equals the requested one).
+/// two masks equals the requested one); for Usage Limits, has the same unit
+/// and a Total and a Count at least those given (§4.9; a limit without a
+/// Count still has its Total left).
 fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool {
     let mut names: Vec<&str> = criteria.iter().map(|a| a.name.as_str()).collect();
     names.dedup();
@@ -147,6 +151,9 @@ fn matches_all(object: &ManagedObject, criteria: &[Attribute], now: i64) -> bool
         let have: Vec<&AttributeValue> = object.attributes.all(name).map(|a| &a.value).collect();
         if *name == "Cryptographic Usage Mask" {
             return wanted.iter().any(|w| have.iter().any(|h| mask_covers(h, w)));
+        }
+        if *name == "Usage Limits" {
+            return wanted.iter().any(|w| have.iter().any(|h| limits_cover(h, w)));
         }
         match (date_of_all(&wanted), wanted.len()) {
             (Some(range), 2) => {
@@ -166,6 +173,17 @@ fn mask_covers(have: &AttributeValue, wanted: &AttributeValue) -> bool {
     match (have, wanted) {
         (AttributeValue::CryptographicUsageMask(h), AttributeValue::CryptographicUsageMask(w)) => {
             h.0 & w.0 == w.0
+        }
+        _ => false,
+    }
+}
+
+/// Whether Usage Limits `have` leave at least what `wanted` asks for.
+fn limits_cover(have: &AttributeValue, wanted: &AttributeValue) -> bool {
+    match (have, wanted) {
+        (AttributeValue::UsageLimits(h), AttributeValue::UsageLimits(w)) => {
+            let left = h.count.unwrap_or(h.total);
+            h.unit == w.unit && h.total >= w.total && w.count.is_none_or(|c| left >= c)
         }
         _ => false,
     }
