@@ -171,14 +171,20 @@ pub fn index_value(value: &AttributeValue) -> String {
 }
 
 /// Whether Locate finds an attribute through the store's index. Dates (which
-/// Locate matches as ranges), flags and server bookkeeping are not indexed:
-/// they are rarely the only criterion, each would cost an index row per
-/// object, and Locate checks them on the candidates the indexed criteria give.
+/// Locate matches as ranges), flags, server bookkeeping and the attributes
+/// Locate matches by more than equality (the Cryptographic Usage Mask by its
+/// bits, Usage Limits by what is left) are not indexed: they are rarely the
+/// only criterion, each would cost an index row per object (the usage mask's
+/// was one of a new key's three), and Locate checks them on the candidates the
+/// indexed criteria give. Rows a database holds from before an attribute left
+/// the index are never queried, and go when their object next changes.
 pub fn is_indexed(name: &str) -> bool {
     !matches!(
         name,
         "Unique Identifier"
             | "Object Type"
+            | "Cryptographic Usage Mask"
+            | "Usage Limits"
             | "State"
             | "Digest"
             | "Initial Date"

@@ -74,10 +74,6 @@ pub(crate) async fn locate(
                 residual.push(attribute);
             }
             AttributeValue::ObjectType(t) => query.object_types.push(t.to_u32()),
-            // Not equality: the index cannot answer them.
-            AttributeValue::CryptographicUsageMask(_) | AttributeValue::UsageLimits(_) => {
-                residual.push(attribute)
-            }
             value if is_indexed(&attribute.name) => {
                 query.filters.push((attribute.name.clone(), index_value(value)));
             }
