@@ -290,6 +290,19 @@ async fn last_change_date_moves_with_changes_not_with_bookkeeping(env: Env) {
     }
 }
 
+/// The identifiers a Locate with `criteria` returns, sorted.
+async fn located_sorted(env: &Env, caller: &Caller, criteria: Vec<Attribute>) -> Vec<String> {
+    let request = LocateRequest { attributes: criteria, ..Default::default() };
+    match run(&env.kms, caller, request).await.unwrap() {
+        ResponsePayload::Locate(r) => {
+            let mut ids = r.unique_identifiers;
+            ids.sort();
+            ids
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
 /// KMIP 1.4 §4.9: an object matches a Cryptographic Usage Mask criterion
 /// when the logical AND of its mask and the requested one is the requested
 /// one: it has every requested bit, and may have more.
@@ -311,21 +324,7 @@ async fn locate_by_usage_mask_finds_objects_with_every_requested_bit(env: Env) {
     let enc = create_with(&env, &caller, with_mask("enc", encrypt)).await;
     let enc_dec = create_with(&env, &caller, with_mask("enc-dec", encrypt | decrypt)).await;
     let all = create_with(&env, &caller, with_mask("all", encrypt | decrypt | wrap)).await;
-    let located = |criteria: Vec<Attribute>| {
-        let request = LocateRequest { attributes: criteria, ..Default::default() };
-        let kms = &env.kms;
-        let caller = &caller;
-        async move {
-            match run(kms, caller, request).await.unwrap() {
-                ResponsePayload::Locate(r) => {
-                    let mut ids = r.unique_identifiers;
-                    ids.sort();
-                    ids
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    };
+    let located = |criteria: Vec<Attribute>| located_sorted(&env, &caller, criteria);
     let sorted = |mut ids: Vec<String>| {
         ids.sort();
         ids
@@ -357,21 +356,7 @@ async fn locate_by_usage_limits_finds_objects_with_as_much_left(env: Env) {
     let small = create_with(&env, &caller, with_limits("small", 10)).await;
     let large = create_with(&env, &caller, with_limits("large", 100)).await;
     let _unlimited = create(&env, &caller, "unlimited").await;
-    let located = |criterion: Attribute| {
-        let request = LocateRequest { attributes: vec![criterion], ..Default::default() };
-        let kms = &env.kms;
-        let caller = &caller;
-        async move {
-            match run(kms, caller, request).await.unwrap() {
-                ResponsePayload::Locate(r) => {
-                    let mut ids = r.unique_identifiers;
-                    ids.sort();
-                    ids
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    };
+    let located = |criterion: Attribute| located_sorted(&env, &caller, vec![criterion]);
     let mut both = vec![small.clone(), large.clone()];
     both.sort();
     assert_eq!(located(limits(10, None, UsageLimitsUnit::Object)).await, both);
