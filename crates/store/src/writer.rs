@@ -844,16 +844,7 @@ async fn exec_change(
             if r.rows_affected() == 0 {
                 return Err(lost_cas(conn, domain, id, *expected_version).await);
             }
-            sqlx::query("DELETE FROM object_index WHERE domain_id = $1 AND object_id = $2")
-                .bind(domain)
-                .bind(id.as_str())
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("DELETE FROM object_links WHERE domain_id = $1 AND object_id = $2")
-                .bind(domain)
-                .bind(id.as_str())
-                .execute(&mut *conn)
-                .await?;
+            delete_entries(conn, domain, id).await?;
             insert_index(conn, backend, &index_rows(domain, id, index)).await?;
             insert_links(conn, backend, &link_rows(domain, id, links)).await?;
             Ok(expected_version + 1)
@@ -870,22 +861,29 @@ async fn exec_change(
             if r.rows_affected() == 0 {
                 return Err(lost_cas(conn, domain, id, *expected_version).await);
             }
-            sqlx::query("DELETE FROM object_index WHERE domain_id = $1 AND object_id = $2")
-                .bind(domain)
-                .bind(id.as_str())
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("DELETE FROM object_links WHERE domain_id = $1 AND object_id = $2")
-                .bind(domain)
-                .bind(id.as_str())
-                .execute(&mut *conn)
-                .await?;
+            delete_entries(conn, domain, id).await?;
             Ok(0)
         }
     }
 }
 
 /// The error for a compare-and-swap that matched no row: a conflict or a missing object.
+/// Deletes the index entries and links of object `id` (before its new ones
+/// are written, or with the object).
+async fn delete_entries(conn: &mut Conn, domain: &str, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM object_index WHERE domain_id = $1 AND object_id = $2")
+        .bind(domain)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM object_links WHERE domain_id = $1 AND object_id = $2")
+        .bind(domain)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 async fn lost_cas(conn: &mut Conn, domain: &str, id: &str, expected: u64) -> Error {
     let found = sqlx::query("SELECT version FROM objects WHERE id = $1 AND domain_id = $2")
         .bind(id)
