@@ -843,6 +843,11 @@ fn not_found(kind: &'static str, id: &str) -> Error {
     Error::RecordNotFound { kind, id: id.to_owned() }
 }
 
+/// `Ok` if a statement on record `id` of `kind` changed a row, else not found.
+fn found(rows_affected: u64, kind: &'static str, id: &str) -> Result<()> {
+    if rows_affected == 0 { Err(not_found(kind, id)) } else { Ok(()) }
+}
+
 impl Store for SqlStore {
     fn create_account<'a>(&'a self, id: &'a str, name: &'a str) -> BoxFuture<'a, Account> {
         Box::pin(async move {
@@ -1192,10 +1197,7 @@ impl Store for SqlStore {
             .bind(domain_id)
             .execute(&self.inner.pool)
             .await?;
-            if r.rows_affected() == 0 {
-                return Err(not_found("credential", id));
-            }
-            Ok(())
+            found(r.rows_affected(), "credential", id)
         })
     }
 
@@ -1214,10 +1216,7 @@ impl Store for SqlStore {
             .bind(domain_id)
             .execute(&self.inner.pool)
             .await?;
-            if r.rows_affected() == 0 {
-                return Err(not_found("credential", id));
-            }
-            Ok(())
+            found(r.rows_affected(), "credential", id)
         })
     }
 
@@ -1301,10 +1300,7 @@ impl Store for SqlStore {
             .bind(account_id)
             .execute(&self.inner.pool)
             .await?;
-            if r.rows_affected() == 0 {
-                return Err(not_found("API token", id));
-            }
-            Ok(())
+            found(r.rows_affected(), "API token", id)
         })
     }
 
@@ -1399,10 +1395,7 @@ impl Store for SqlStore {
                 .bind(account_id)
                 .execute(&self.inner.pool)
                 .await?;
-            if r.rows_affected() == 0 {
-                return Err(not_found("policy", id));
-            }
-            Ok(())
+            found(r.rows_affected(), "policy", id)
         })
     }
 
