@@ -867,7 +867,6 @@ async fn exec_change(
     }
 }
 
-/// The error for a compare-and-swap that matched no row: a conflict or a missing object.
 /// Deletes the index entries and links of object `id` (before its new ones
 /// are written, or with the object).
 async fn delete_entries(conn: &mut Conn, domain: &str, id: &str) -> Result<()> {
@@ -884,6 +883,7 @@ async fn delete_entries(conn: &mut Conn, domain: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The error for a compare-and-swap that matched no row: a conflict or a missing object.
 async fn lost_cas(conn: &mut Conn, domain: &str, id: &str, expected: u64) -> Error {
     let found = sqlx::query("SELECT version FROM objects WHERE id = $1 AND domain_id = $2")
         .bind(id)
