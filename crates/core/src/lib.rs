@@ -17,6 +17,7 @@ mod kms;
 pub mod lifecycle;
 pub mod object;
 mod operations;
+mod stored_attributes;
 pub mod usage;
 
 pub use caller::{Caller, Door};

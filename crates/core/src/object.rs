@@ -7,17 +7,16 @@
 //! that any attribute — structure, enumeration, custom of any type — is
 //! matched exactly by the same rule.
 
-use keyward_kmip::attributes::{Attribute, AttributeValue};
+use keyward_kmip::attributes::AttributeValue;
 use keyward_kmip::enums::{KmipEnum, ObjectType};
 use keyward_kmip::objects::Object;
-use keyward_kmip::{FromTtlv, ToTtlv};
 use keyward_store::{IndexEntry, Link, NewObject, ObjectUpdate, Secret, StoredObject};
-use keyward_ttlv::spec::tags;
-use keyward_ttlv::{Limits, Ttlv, Value, binary};
+use keyward_ttlv::binary;
 
 use crate::Error;
 use crate::attributes::Attributes;
 use crate::lifecycle::{LifecycleDates, LifecycleState};
+use crate::stored_attributes;
 
 /// A managed object: identity, state, attributes and (when loaded) its material.
 #[derive(Clone, Debug)]
@@ -131,27 +130,12 @@ fn corrupt(id: &str, what: &str) -> Error {
     Error::Store(format!("object {id:?} is unreadable in the store: {what}"))
 }
 
-/// Limits for decoding what the store hands back (it wrote it, but a damaged
-/// database must still not crash the server).
-fn store_limits() -> Limits {
-    Limits { max_message_size: 64 << 20, max_depth: 64, max_items: 1 << 20 }
-}
-
 fn encode_attributes(attributes: &Attributes) -> Vec<u8> {
-    let items = attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
-    binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items))
+    stored_attributes::encode(attributes.iter())
 }
 
 fn decode_attributes(id: &str, bytes: &[u8]) -> Result<Attributes, Error> {
-    let item = binary::decode(bytes, &store_limits()).map_err(|e| corrupt(id, &e.to_string()))?;
-    let Value::Structure(children) = item.value else {
-        return Err(corrupt(id, "attributes are not a structure"));
-    };
-    let attributes = children
-        .into_iter()
-        .map(Attribute::from_ttlv)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| corrupt(id, &e.to_string()))?;
+    let attributes = stored_attributes::decode(bytes).map_err(|e| corrupt(id, &e))?;
     Ok(Attributes::from_stored(attributes))
 }
 
@@ -160,7 +144,8 @@ fn encode_material(object: &Object) -> Secret {
 }
 
 fn decode_material(id: &str, bytes: &[u8]) -> Result<Object, Error> {
-    let item = binary::decode(bytes, &store_limits()).map_err(|e| corrupt(id, &e.to_string()))?;
+    let item = binary::decode(bytes, &stored_attributes::store_limits())
+        .map_err(|e| corrupt(id, &e.to_string()))?;
     Object::from_ttlv(item).map_err(|e| corrupt(id, &e.to_string()))
 }
 

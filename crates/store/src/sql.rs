@@ -145,6 +145,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "object ids per domain",
         include_str!("../migrations/sqlite/0004_object_ids_per_domain.sql"),
     ),
+    (5, "compact attributes", include_str!("../migrations/sqlite/0005_compact_attributes.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/postgres/0001_objects.sql")),
@@ -155,6 +156,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "object ids per domain",
         include_str!("../migrations/postgres/0004_object_ids_per_domain.sql"),
     ),
+    (5, "compact attributes", include_str!("../migrations/postgres/0005_compact_attributes.sql")),
 ];
 
 /// The schema migrations of a backend, up to and including `up_to`.
@@ -180,7 +182,7 @@ pub fn migrator(backend: Backend, up_to: i64) -> Migrator {
 }
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Parses a store URL into the backend and the URL sqlx's `Any` driver takes.
 pub fn parse_url(url: &str) -> Result<(Backend, String)> {

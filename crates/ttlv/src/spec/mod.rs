@@ -172,6 +172,19 @@ pub fn attribute(name: &str) -> Option<&'static AttributeDef> {
     attrs.binary_search_by(|a| a.name.cmp(normalized.as_str())).ok().map(|i| &attrs[i])
 }
 
+/// The definition of an attribute by its tag (each KMIP 1.4 attribute has a
+/// tag of its own, unique among attributes).
+pub fn attribute_by_tag(tag: Tag) -> Option<&'static AttributeDef> {
+    static BY_TAG: std::sync::OnceLock<Vec<(Tag, usize)>> = std::sync::OnceLock::new();
+    let table = BY_TAG.get_or_init(|| {
+        let mut table: Vec<(Tag, usize)> =
+            generated::ATTRIBUTES.iter().enumerate().map(|(i, a)| (a.tag, i)).collect();
+        table.sort_unstable();
+        table
+    });
+    lookup(table, tag).map(|i| &generated::ATTRIBUTES[i])
+}
+
 /// The name of an enumeration value as the XML encoding writes it: the XML
 /// name when known, otherwise `0x` and 8 hex digits.
 pub fn enum_value_name(table: &EnumDef, value: u32) -> String {
@@ -249,6 +262,18 @@ mod tests {
         assert_eq!(parse_mask(usage, "Encrypt Decrypt", &[' ']), Some(12));
         assert_eq!(parse_mask(usage, "Sign|0x00100000", &['|']), Some(0x0010_0001));
         assert_eq!(mask_to_names(usage, 0x0010_0001, "|"), "Sign|0x00100000");
+    }
+
+    #[test]
+    fn attributes_by_tag() {
+        for a in generated::ATTRIBUTES {
+            assert_eq!(attribute_by_tag(a.tag).map(|d| d.name), Some(a.name));
+        }
+        assert_eq!(
+            attribute_by_tag(Tag(0x420028)).map(|d| d.name),
+            Some("Cryptographic Algorithm")
+        );
+        assert!(attribute_by_tag(Tag(0x420008)).is_none());
     }
 
     #[test]
