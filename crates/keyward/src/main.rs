@@ -11,6 +11,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Rust allocations go to mimalloc rather than the C library's malloc: a KMIP
+/// request allocates and frees many small buffers, and glibc's malloc
+/// (consolidating its free lists on each larger request) was about a seventh
+/// of the tokio workers' time. mimalloc takes 13-14 % fewer instructions per
+/// Get or Create on the server, for more resident memory: 224 MiB instead of
+/// 180 MiB with 10,000 idle KMIP connections (see BENCHMARKS.md). Key
+/// material is zeroized before it is freed, whatever the allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Keyward: an open-source Key Management Service speaking KMIP 1.0-1.4.
 #[derive(Debug, Parser)]
 #[command(name = "keyward", version, about, long_about = None)]
