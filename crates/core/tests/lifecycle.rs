@@ -38,6 +38,7 @@ on_both_stores!(
     locate_finds_by_name_and_never_returns_destroyed_objects,
     iam_denies_by_default_and_domains_are_isolated,
     every_operation_is_audited_in_an_intact_chain,
+    objects_stored_in_the_former_attribute_form_are_still_served,
     locate_matches_state_at_this_moment_and_date_ranges,
     last_change_date_moves_with_changes_not_with_bookkeeping,
     locate_by_usage_mask_finds_objects_with_every_requested_bit,
@@ -364,4 +365,65 @@ async fn locate_by_usage_limits_finds_objects_with_as_much_left(env: Env) {
     assert_eq!(located(limits(50, Some(60), UsageLimitsUnit::Object)).await, vec![large]);
     assert_eq!(located(limits(50, Some(200), UsageLimitsUnit::Object)).await, Vec::<String>::new());
     assert_eq!(located(limits(10, None, UsageLimitsUnit::Byte)).await, Vec::<String>::new());
+}
+
+/// A row written before the compact attribute form (a Template-Attribute of
+/// Attribute structures, each with its name and index) is still served as it
+/// was: its attributes, its material, Locate through its index entries.
+async fn objects_stored_in_the_former_attribute_form_are_still_served(env: Env) {
+    use keyward_kmip::ToTtlv;
+    use keyward_store::{IndexEntry, MaterialChange, ObjectUpdate};
+    use keyward_ttlv::spec::tags;
+    use keyward_ttlv::{Ttlv, binary};
+
+    let caller = root("d1", "acme");
+    let id = create(&env, &caller, "written-long-ago").await;
+    let before = attributes(&env, &caller, &id, &[]).await;
+    let stored = env.store.get_object("d1", &id, false).await.unwrap();
+
+    let former: Vec<Attribute> = before
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.index.get_or_insert(0);
+            a
+        })
+        .collect();
+    let items = former.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
+    let index = former
+        .iter()
+        .filter(|a| keyward_core::object::is_indexed(&a.name))
+        .map(|a| {
+            IndexEntry::new(
+                &a.name,
+                u32::try_from(a.index.unwrap_or(0)).unwrap(),
+                keyward_core::object::index_value(&a.value),
+            )
+        })
+        .collect();
+    let update = ObjectUpdate {
+        state: stored.state,
+        attributes: binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items)),
+        index,
+        links: stored.links.clone(),
+        material: MaterialChange::Keep,
+    };
+    env.store.update_object("d1", &id, stored.version, update).await.unwrap();
+
+    assert_eq!(attributes(&env, &caller, &id, &[]).await, before);
+    let request = GetRequest { unique_identifier: Some(id.clone()), ..Default::default() };
+    assert!(matches!(
+        get(&env, &caller, request).await.unwrap(),
+        keyward_kmip::objects::Object::SymmetricKey(_)
+    ));
+    let locate = LocateRequest { attributes: vec![name("written-long-ago")], ..Default::default() };
+    match run(&env.kms, &caller, locate).await.unwrap() {
+        ResponsePayload::Locate(r) => assert_eq!(r.unique_identifiers, std::slice::from_ref(&id)),
+        other => panic!("unexpected {other:?}"),
+    }
+    // A change writes the row again, in the compact form, and it reads the same.
+    run(&env.kms, &caller, ActivateRequest { unique_identifier: Some(id.clone()) }).await.unwrap();
+    assert_eq!(state(&env, &caller, &id).await, State::Active);
+    let names = attributes(&env, &caller, &id, &["Name"]).await;
+    assert!(matches!(&names[..], [Attribute { value: AttributeValue::Name(_), .. }]));
 }
