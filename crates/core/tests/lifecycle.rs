@@ -401,9 +401,11 @@ async fn objects_stored_in_the_former_attribute_form_are_still_served(env: Env) 
             )
         })
         .collect();
+    let former_row = binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items));
+    let former_len = former_row.len();
     let update = ObjectUpdate {
         state: stored.state,
-        attributes: binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items)),
+        attributes: former_row,
         index,
         links: stored.links.clone(),
         material: MaterialChange::Keep,
@@ -426,4 +428,6 @@ async fn objects_stored_in_the_former_attribute_form_are_still_served(env: Env) 
     assert_eq!(state(&env, &caller, &id).await, State::Active);
     let names = attributes(&env, &caller, &id, &["Name"]).await;
     assert!(matches!(&names[..], [Attribute { value: AttributeValue::Name(_), .. }]));
+    let rewritten = env.store.get_object("d1", &id, false).await.unwrap();
+    assert!(rewritten.attributes.len() * 2 < former_len, "{} bytes", rewritten.attributes.len());
 }
