@@ -67,6 +67,7 @@ macro_rules! suite {
 
 suite!(
     accounts_and_domains,
+    an_older_build_refuses_a_newer_database,
     object_round_trip,
     update_with_cas,
     locate_filters_and_pages,
