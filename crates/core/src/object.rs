@@ -11,7 +11,7 @@ use keyward_kmip::attributes::AttributeValue;
 use keyward_kmip::enums::{KmipEnum, ObjectType};
 use keyward_kmip::objects::Object;
 use keyward_store::{IndexEntry, Link, NewObject, ObjectUpdate, Secret, StoredObject};
-use keyward_ttlv::binary;
+use keyward_ttlv::{Limits, binary};
 
 use crate::Error;
 use crate::attributes::Attributes;
@@ -130,6 +130,12 @@ fn corrupt(id: &str, what: &str) -> Error {
     Error::Store(format!("object {id:?} is unreadable in the store: {what}"))
 }
 
+/// Limits for decoding what the store hands back (it wrote it, but a damaged
+/// database must still not crash the server).
+pub(crate) fn store_limits() -> Limits {
+    Limits { max_message_size: 64 << 20, max_depth: 64, max_items: 1 << 20 }
+}
+
 fn encode_attributes(attributes: &Attributes) -> Vec<u8> {
     stored_attributes::encode(attributes.iter())
 }
@@ -144,8 +150,7 @@ fn encode_material(object: &Object) -> Secret {
 }
 
 fn decode_material(id: &str, bytes: &[u8]) -> Result<Object, Error> {
-    let item = binary::decode(bytes, &stored_attributes::store_limits())
-        .map_err(|e| corrupt(id, &e.to_string()))?;
+    let item = binary::decode(bytes, &store_limits()).map_err(|e| corrupt(id, &e.to_string()))?;
     Object::from_ttlv(item).map_err(|e| corrupt(id, &e.to_string()))
 }
 

@@ -23,16 +23,12 @@
 use keyward_kmip::attributes::{Attribute, AttributeValue};
 use keyward_kmip::{FromTtlv, ToTtlv};
 use keyward_ttlv::spec::{self, tags};
-use keyward_ttlv::{Limits, Tag, Ttlv, Value, binary};
+use keyward_ttlv::{Tag, Ttlv, Value, binary};
+
+use crate::object::store_limits;
 
 /// The outer tag of this format (in KMIP's extension range, 0x54xxxx).
 const COMPACT: Tag = Tag(0x540100);
-
-/// Limits for decoding what the store hands back (it wrote it, but a damaged
-/// database must still not crash the server).
-pub(crate) fn store_limits() -> Limits {
-    Limits { max_message_size: 64 << 20, max_depth: 64, max_items: 1 << 20 }
-}
 
 /// The stored form of `attributes`.
 pub(crate) fn encode<'a>(attributes: impl Iterator<Item = &'a Attribute>) -> Vec<u8> {
@@ -140,6 +136,12 @@ mod tests {
         ]
     }
 
+    /// `attributes` in the form rows had before this one.
+    fn former(attributes: &[Attribute]) -> Vec<u8> {
+        let items = attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
+        binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items))
+    }
+
     #[test]
     fn every_attribute_comes_back_as_it_was() {
         let attributes = sample();
@@ -150,17 +152,14 @@ mod tests {
     #[test]
     fn rows_of_the_former_format_are_still_read() {
         let attributes = sample();
-        let items = attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
-        let old = binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items));
-        assert_eq!(decode(&old).unwrap(), attributes);
+        assert_eq!(decode(&former(&attributes)).unwrap(), attributes);
     }
 
     #[test]
     fn the_compact_form_is_a_third_of_the_former() {
         let attributes: Vec<Attribute> = sample().into_iter().take(6).collect();
         let compact = encode(attributes.iter()).len();
-        let items = attributes.iter().map(|a| a.to_ttlv(tags::ATTRIBUTE)).collect();
-        let former = binary::encode(&Ttlv::structure(tags::TEMPLATE_ATTRIBUTE, items)).len();
+        let former = former(&attributes).len();
         assert!(compact * 3 <= former, "compact {compact} bytes, former {former}");
     }
 
