@@ -99,11 +99,21 @@ fn canonical(name: &str) -> Cow<'_, str> {
 /// (single spaces between words, none around). Only a name that is not can
 /// differ from its canonical spelling (see [`canonical_name`]), so a
 /// canonically spaced name is looked up as it is, without a table search.
+///
+/// One pass over the bytes, as it runs on every attribute lookup. A name with
+/// a byte outside ASCII answers false: it might hold a Unicode space, and the
+/// table search that follows handles it.
 fn is_spaced_canonically(name: &str) -> bool {
-    !name.starts_with(' ')
-        && !name.ends_with(' ')
-        && !name.contains("  ")
-        && !name.chars().any(|c| c.is_whitespace() && c != ' ')
+    let mut after_space = true;
+    for &byte in name.as_bytes() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            _ if byte.is_ascii_whitespace() || !byte.is_ascii() => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space
 }
 
 /// An object's attributes, each instance with its index.
@@ -327,6 +337,30 @@ mod tests {
         assert_eq!(attrs.all(" Name").count(), 1);
         assert!(attrs.get("Cryptographic Length").is_none());
         assert!(attrs.get("x-absent").is_none());
+    }
+
+    #[test]
+    fn only_single_spaced_ascii_names_skip_the_table_search() {
+        for spaced in ["State", "Cryptographic Algorithm", "x-a b", "PKCS#12 Friendly Name"] {
+            assert!(is_spaced_canonically(spaced), "{spaced:?}");
+        }
+        for other in [
+            "",
+            " ",
+            " State",
+            "State ",
+            "Cryptographic  Algorithm",
+            "Cryptographic\tAlgorithm",
+            "Cryptographic\u{a0}Algorithm",
+            "Cryptographic\nAlgorithm",
+            "État",
+        ] {
+            assert!(!is_spaced_canonically(other), "{other:?}");
+        }
+        // A no-break space is whitespace to the table search, so the name is found.
+        let mut attrs = Attributes::default();
+        attrs.push(Attribute::new(AttributeValue::State(keyward_kmip::enums::State::Active)));
+        assert!(attrs.get("State\u{a0}").is_some());
     }
 
     #[test]

@@ -39,20 +39,22 @@ pub struct ManagedObject {
 
 impl ManagedObject {
     /// The lifecycle dates from the attributes.
+    ///
+    /// One pass over the attributes, by the values' types (each date
+    /// attribute has a type of its own), as it runs on every use of a key.
     pub fn dates(&self) -> LifecycleDates {
-        let date = |name| match self.attributes.get(name) {
-            Some(AttributeValue::ActivationDate(d))
-            | Some(AttributeValue::DeactivationDate(d))
-            | Some(AttributeValue::ProcessStartDate(d))
-            | Some(AttributeValue::ProtectStopDate(d)) => Some(d.0),
-            _ => None,
-        };
-        LifecycleDates {
-            activation: date("Activation Date"),
-            deactivation: date("Deactivation Date"),
-            process_start: date("Process Start Date"),
-            protect_stop: date("Protect Stop Date"),
+        let mut dates = LifecycleDates::default();
+        for attribute in self.attributes.iter().filter(|a| a.index.unwrap_or(0) == 0) {
+            let (slot, date) = match &attribute.value {
+                AttributeValue::ActivationDate(d) => (&mut dates.activation, d),
+                AttributeValue::DeactivationDate(d) => (&mut dates.deactivation, d),
+                AttributeValue::ProcessStartDate(d) => (&mut dates.process_start, d),
+                AttributeValue::ProtectStopDate(d) => (&mut dates.protect_stop, d),
+                _ => continue,
+            };
+            slot.get_or_insert(date.0);
         }
+        dates
     }
 
     /// The state once the dates are applied at `now`.

@@ -31,6 +31,8 @@
 //! Split Key and Join Split Key responses began with an Object Type that 1.3
 //! removed ([`crate::operations::CreateSplitKeyResponse::object_type`]).
 
+use std::sync::OnceLock;
+
 use keyward_ttlv::spec::{self, AttributeValueKind, tags};
 use keyward_ttlv::{ItemType, Tag, Ttlv, Value, Version};
 
@@ -60,7 +62,20 @@ fn rules_for_attribute(name: &str) -> FieldRules {
 
 /// Removes from `item` (a message or any part of one) everything that KMIP
 /// `version` does not define, as described in the [module documentation](self).
+///
+/// A version at least as recent as everything the specification's tables
+/// define (1.4, what most clients speak) lacks only Date-Time Extended: the
+/// walk then skips every table search.
 pub fn downgrade(item: &mut Ttlv, version: Version) {
+    if version >= latest_defined() {
+        remove_extended_dates(item, version);
+    } else {
+        downgrade_by_tables(item, version);
+    }
+}
+
+/// [`downgrade`] for any version, searching the tables for every item.
+fn downgrade_by_tables(item: &mut Ttlv, version: Version) {
     if item.tag == tags::ATTRIBUTE {
         prune_attribute(item, version);
     } else {
@@ -80,6 +95,64 @@ pub fn fits(item: &Ttlv, version: Version) -> bool {
     let mut copy = item.clone();
     downgrade(&mut copy, version);
     &copy == item
+}
+
+/// The latest version that introduced a tag, an attribute, an enumeration
+/// or mask value, or a structure field: a client speaking it or a later one
+/// lacks nothing but what only KMIP 2.0 defines.
+fn latest_defined() -> Version {
+    static LATEST: OnceLock<Version> = OnceLock::new();
+    *LATEST.get_or_init(|| {
+        let tags = spec::all_tags().iter().map(|t| t.since);
+        let attributes = spec::all_attributes().iter().map(|a| a.since);
+        let values = spec::all_enums()
+            .iter()
+            .chain(spec::all_masks())
+            .flat_map(|table| table.values.iter().map(|v| v.since));
+        let fields = CRYPTOGRAPHIC_PARAMETERS_RULES
+            .iter()
+            .chain(DIGEST_RULES)
+            .map(|(_, since)| (since.major, since.minor));
+        let (major, minor) =
+            tags.chain(attributes).chain(values).chain(fields).max().unwrap_or((1, 0));
+        Version::new(major, minor)
+    })
+}
+
+/// What [`downgrade`] does for a version that lacks nothing but Date-Time
+/// Extended items: the same walk as [`prune`] and [`prune_attribute`], without
+/// their table searches.
+fn remove_extended_dates(item: &mut Ttlv, version: Version) {
+    if version.major >= 2 {
+        return;
+    }
+    if item.tag == tags::ATTRIBUTE {
+        remove_from_attribute(item);
+    } else {
+        remove_from_structure(item);
+    }
+}
+
+fn remove_from_attribute(attribute: &mut Ttlv) {
+    if let Value::Structure(children) = &mut attribute.value {
+        for value in children.iter_mut().filter(|c| c.tag == tags::ATTRIBUTE_VALUE) {
+            remove_from_structure(value);
+        }
+    }
+}
+
+fn remove_from_structure(item: &mut Ttlv) {
+    let Value::Structure(children) = &mut item.value else {
+        return;
+    };
+    children.retain(|child| child.item_type() != ItemType::DateTimeExtended);
+    for child in children.iter_mut() {
+        if child.tag == tags::ATTRIBUTE {
+            remove_from_attribute(child);
+        } else {
+            remove_from_structure(child);
+        }
+    }
 }
 
 fn prune(item: &mut Ttlv, version: Version, rules: FieldRules, list: bool) {
@@ -351,5 +424,64 @@ mod tests {
         );
         assert!(!fits(&extended, Version::V1_4));
         assert!(fits(&extended, Version::new(2, 0)));
+    }
+
+    #[test]
+    fn a_1_4_client_loses_only_extended_dates_as_the_tables_would_decide() {
+        assert_eq!(latest_defined(), Version::V1_4);
+        let extended = |tag| Ttlv::new(tag, Value::DateTimeExtended(7));
+        let with_dates = |mut item: Ttlv| {
+            if let Value::Structure(children) = &mut item.value {
+                children.push(extended(tags::ACTIVATION_DATE));
+            }
+            item
+        };
+        let mut attribute =
+            Attribute::new(AttributeValue::CryptographicParameters(CryptographicParameters {
+                salt_length: Some(32),
+                ..Default::default()
+            }))
+            .to_ttlv(tags::ATTRIBUTE);
+        if let Value::Structure(children) = &mut attribute.value {
+            for value in children.iter_mut().filter(|c| c.tag == tags::ATTRIBUTE_VALUE) {
+                *value = with_dates(value.clone());
+            }
+        }
+        let items = [
+            attributes_response(vec![
+                Attribute::new(AttributeValue::Fresh(true)),
+                Attribute::new(AttributeValue::CryptographicAlgorithm(
+                    CryptographicAlgorithm::ChaCha20,
+                )),
+                Attribute::custom("x-when", Value::DateTimeExtended(1)),
+            ])
+            .to_ttlv(),
+            response(QueryResponse {
+                operations: vec![Operation::Encrypt, Operation::Extension(0x8000_0001)],
+                object_types: vec![ObjectType::PGPKey],
+                ..Default::default()
+            })
+            .to_ttlv(),
+            response(LocateResponse { located_items: Some(1), unique_identifiers: vec![] })
+                .to_ttlv(),
+            with_dates(Ttlv::structure(
+                tags::RESPONSE_PAYLOAD,
+                vec![with_dates(Ttlv::structure(
+                    tags::TEMPLATE_ATTRIBUTE,
+                    vec![attribute.clone()],
+                ))],
+            )),
+            attribute,
+            extended(tags::ACTIVATION_DATE),
+        ];
+        for item in items {
+            let (mut fast, mut by_tables) = (item.clone(), item.clone());
+            downgrade(&mut fast, Version::V1_4);
+            downgrade_by_tables(&mut by_tables, Version::V1_4);
+            assert_eq!(fast, by_tables, "{item:?}");
+            let mut for_2_0 = item.clone();
+            downgrade(&mut for_2_0, Version::new(2, 0));
+            assert_eq!(for_2_0, item);
+        }
     }
 }
