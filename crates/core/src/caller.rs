@@ -1,5 +1,7 @@
 //! Who is asking: the authenticated caller every operation carries.
 
+use std::sync::Arc;
+
 use crate::iam::IdentityUrn;
 
 /// The door a request came through; it names the IAM actions checked.
@@ -21,7 +23,10 @@ pub struct Caller {
     /// The access credential's id, if the caller presented one.
     pub credential: Option<String>,
     /// The identity URNs the credential maps to.
-    pub identities: Vec<IdentityUrn>,
+    identities: Vec<IdentityUrn>,
+    /// The same URNs as text, rendered once and shared by every audit record
+    /// of the caller.
+    rendered: Arc<[String]>,
     /// The door the request came through.
     pub door: Door,
 }
@@ -29,7 +34,18 @@ pub struct Caller {
 impl Caller {
     /// A caller of `domain` through `door` with these identities.
     pub fn new(domain: impl Into<String>, door: Door, identities: Vec<IdentityUrn>) -> Self {
-        Self { domain: domain.into(), credential: None, identities, door }
+        let rendered = identities.iter().map(IdentityUrn::to_string).collect();
+        Self { domain: domain.into(), credential: None, identities, rendered, door }
+    }
+
+    /// The identity URNs the credential maps to.
+    pub fn identities(&self) -> &[IdentityUrn] {
+        &self.identities
+    }
+
+    /// The identity URNs as text, as audit records name them.
+    pub fn identity_names(&self) -> &Arc<[String]> {
+        &self.rendered
     }
 
     /// The same caller, holding credential `id`.

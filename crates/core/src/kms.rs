@@ -18,7 +18,7 @@ use keyward_store::{AuditEvent, Batch, Change, MaterialChange, Store};
 use time::OffsetDateTime;
 
 use crate::clock::Clock;
-use crate::iam::{self, Decision, IdentityUrn};
+use crate::iam::{self, Decision};
 use crate::key_cache::{self, KeyCache};
 use crate::object::ManagedObject;
 use crate::operations;
@@ -258,7 +258,7 @@ impl Kms {
         if caller.door == Door::Admin {
             return Ok(Decision::AllowedAsRoot);
         }
-        if caller.identities.iter().any(|i| i.is_root_of(&domain.account)) {
+        if caller.identities().iter().any(|i| i.is_root_of(&domain.account)) {
             return Ok(Decision::AllowedAsRoot);
         }
         let action = action_name(caller.door, operation);
@@ -267,7 +267,7 @@ impl Kms {
             None => iam::domain_resource(region_group(&domain.region), &domain.id),
         };
         let policies = self.policies(&domain.account).await?;
-        Ok(iam::authorize(&caller.identities, &domain.account, &policies, &action, &resource))
+        Ok(iam::authorize(caller.identities(), &domain.account, &policies, &action, &resource))
     }
 
     async fn policies(&self, account: &str) -> Result<Vec<iam::Policy>, Error> {
@@ -345,7 +345,7 @@ fn audit_event(
         at: OffsetDateTime::now_utc(),
         domain_id: Some(domain.id.clone()),
         credential_id: caller.credential.clone(),
-        identities: caller.identities.iter().map(IdentityUrn::to_string).collect(),
+        identities: caller.identity_names().clone(),
         operation: format!("{operation:?}"),
         object_id: object.map(str::to_owned),
         result: result.to_owned(),

@@ -207,7 +207,7 @@ async fn every_operation_is_audited_in_an_intact_chain(env: Env) {
     );
     let create = records.iter().find(|r| r.event.operation == "Create").unwrap();
     assert_eq!(create.event.credential_id.as_deref(), Some("cred-1"));
-    assert_eq!(create.event.identities, ["urn:v1:eu:identity:account:acme"]);
+    assert_eq!(create.event.identities[..], ["urn:v1:eu:identity:account:acme"]);
     assert!(matches!(
         env.store.verify_audit_chain().await.unwrap(),
         keyward_store::AuditVerification::Intact { .. }

@@ -14,7 +14,7 @@ fn event(n: u32) -> AuditEvent {
         at: time::OffsetDateTime::now_utc(),
         domain_id: None,
         credential_id: None,
-        identities: vec![],
+        identities: Vec::new().into(),
         operation: format!("Op{n}"),
         object_id: None,
         result: "Success".into(),

@@ -5,7 +5,7 @@
 //! integers and length-prefixed UTF-8 strings, so it does not depend on the
 //! database, the driver or a serialisation library's version.
 
-use aws_lc_rs::digest::{SHA256, digest};
+use aws_lc_rs::digest::{Context, SHA256};
 
 use crate::types::AuditEvent;
 
@@ -29,14 +29,14 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
 
 /// The canonical encoding of record `seq` holding `event` (time at microsecond precision).
 pub(crate) fn canonical(seq: u64, event: &AuditEvent) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
+    let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"keyward-audit-v1");
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(&crate::sql::to_micros(event.at).to_be_bytes());
     put_opt(&mut out, event.domain_id.as_deref());
     put_opt(&mut out, event.credential_id.as_deref());
     out.extend_from_slice(&(event.identities.len() as u64).to_be_bytes());
-    for id in &event.identities {
+    for id in event.identities.iter() {
         put_str(&mut out, id);
     }
     put_str(&mut out, &event.operation);
@@ -47,9 +47,10 @@ pub(crate) fn canonical(seq: u64, event: &AuditEvent) -> Vec<u8> {
 
 /// The hash of record `seq` after a record whose hash is `prev`.
 pub(crate) fn chain_hash(prev: &[u8; 32], seq: u64, event: &AuditEvent) -> [u8; 32] {
-    let mut data = prev.to_vec();
-    data.extend_from_slice(&canonical(seq, event));
-    let d = digest(&SHA256, &data);
+    let mut context = Context::new(&SHA256);
+    context.update(prev);
+    context.update(&canonical(seq, event));
+    let d = context.finish();
     let mut h = [0u8; 32];
     h.copy_from_slice(d.as_ref());
     h
@@ -65,7 +66,7 @@ mod tests {
             at: OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap(),
             domain_id: Some("d".into()),
             credential_id: None,
-            identities: vec!["urn:a".into(), "urn:b".into()],
+            identities: vec!["urn:a".into(), "urn:b".into()].into(),
             operation: op.into(),
             object_id: None,
             result: "Success".into(),
@@ -76,9 +77,9 @@ mod tests {
     fn encoding_is_unambiguous() {
         // Moving a boundary between fields changes the encoding.
         let mut a = ev("Get");
-        a.identities = vec!["ab".into(), "c".into()];
+        a.identities = vec!["ab".into(), "c".into()].into();
         let mut b = ev("Get");
-        b.identities = vec!["a".into(), "bc".into()];
+        b.identities = vec!["a".into(), "bc".into()].into();
         assert_ne!(canonical(1, &a), canonical(1, &b));
         let mut c = ev("Get");
         c.object_id = Some(String::new());

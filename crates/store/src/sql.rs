@@ -755,7 +755,7 @@ fn audit_record(r: &AnyRow) -> Result<AuditRecord> {
             at: from_micros(r.try_get(1)?)?,
             domain_id: r.try_get(2)?,
             credential_id: r.try_get(3)?,
-            identities,
+            identities: identities.into(),
             operation: r.try_get(5)?,
             object_id: r.try_get(6)?,
             result: r.try_get(7)?,

@@ -5,6 +5,7 @@
 //! bytes (TTLV), and index entries are the caller's normalised text.
 
 use std::fmt;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -307,8 +308,8 @@ pub struct AuditEvent {
     pub domain_id: Option<String>,
     /// The caller's credential id, if any.
     pub credential_id: Option<String>,
-    /// The caller's identity URNs.
-    pub identities: Vec<String>,
+    /// The caller's identity URNs (shared: a caller's list is rendered once).
+    pub identities: Arc<[String]>,
     /// The operation (for example `Create`, `Get`).
     pub operation: String,
     /// The object concerned, if any.

@@ -26,6 +26,8 @@
 //! updates are compare-and-swap on a version column, and audit appends lock the
 //! chain head row, so several processes (PostgreSQL nodes) can write at once.
 
+use std::sync::Arc;
+
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, AssertSqlSafe, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
@@ -121,7 +123,7 @@ impl Job {
 }
 
 /// The audit chain head as the group transaction sees it.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Head {
     seq: u64,
     hash: [u8; 32],
@@ -389,8 +391,52 @@ type ObjectRow<'a> = (&'a str, &'a PreparedChange);
 type IndexRow<'a> = (&'a str, &'a str, &'a IndexEntry);
 /// A link row: domain, object id, link.
 type LinkRow<'a> = (&'a str, &'a str, &'a Link);
-/// An audit row: sequence number, chain hash, event.
-type AuditRow<'a> = (u64, [u8; 32], &'a AuditEvent);
+/// An audit row: its place in the chain, the event, and the event's
+/// identities as the JSON array the table keeps.
+struct AuditRow<'a> {
+    seq: u64,
+    hash: [u8; 32],
+    event: &'a AuditEvent,
+    identities: Arc<str>,
+}
+
+/// Chains audit records after a head, one by one.
+///
+/// Consecutive records usually come from one caller, whose identity list is
+/// shared ([`AuditEvent::identities`]): its JSON is rendered once per run of
+/// such records instead of once per record.
+struct AuditChain {
+    head: Head,
+    rendered: Option<(Arc<[String]>, Arc<str>)>,
+}
+
+impl AuditChain {
+    fn new(head: Head) -> Self {
+        Self { head, rendered: None }
+    }
+
+    /// The row of `event`, next in the chain.
+    fn push<'a>(&mut self, event: &'a AuditEvent) -> Result<AuditRow<'a>> {
+        let seq = self.head.seq + 1;
+        let hash = audit::chain_hash(&self.head.hash, seq, event);
+        self.head = Head { seq, hash };
+        let identities = match &self.rendered {
+            Some((list, json))
+                if Arc::ptr_eq(list, &event.identities) || **list == *event.identities =>
+            {
+                json.clone()
+            }
+            _ => {
+                let json: Arc<str> = serde_json::to_string(&event.identities[..])
+                    .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?
+                    .into();
+                self.rendered = Some((event.identities.clone(), json.clone()));
+                json
+            }
+        };
+        Ok(AuditRow { seq, hash, event, identities })
+    }
+}
 
 impl<'a> Appends<'a> {
     /// The rows of `jobs`, their audit records chained after `head` (which
@@ -404,12 +450,14 @@ impl<'a> Appends<'a> {
             head: None,
             outputs: Vec::with_capacity(jobs.len()),
         };
+        let mut chain = head.map(AuditChain::new);
         let mut chain = |ev: &'a AuditEvent, audits: &mut Vec<AuditRow<'a>>| -> Result<u64> {
-            let h = head.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
-            let seq = h.seq + 1;
-            let hash = audit::chain_hash(&h.hash, seq, ev);
-            *h = Head { seq, hash };
-            audits.push((seq, hash, ev));
+            let chain =
+                chain.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
+            let row = chain.push(ev)?;
+            let seq = row.seq;
+            audits.push(row);
+            head = Some(chain.head);
             Ok(seq)
         };
         for job in jobs {
@@ -651,14 +699,10 @@ async fn append_audits(
     head: &mut Option<Head>,
     events: &[AuditEvent],
 ) -> Result<u64> {
-    let mut h = head.ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
-    let mut rows = Vec::with_capacity(events.len());
-    for ev in events {
-        let seq = h.seq + 1;
-        let hash = audit::chain_hash(&h.hash, seq, ev);
-        h = Head { seq, hash };
-        rows.push((seq, hash, ev));
-    }
+    let mut chain =
+        AuditChain::new(head.ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?);
+    let rows = events.iter().map(|ev| chain.push(ev)).collect::<Result<Vec<_>>>()?;
+    let h = chain.head;
     insert_audits(conn, backend, &rows).await?;
     *head = Some(h);
     Ok(h.seq)
@@ -719,18 +763,17 @@ fn bind_link<'r>(q: RowsQuery<'r>, (domain, id, l): &'r LinkRow<'r>) -> Result<R
     Ok(q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain))
 }
 
-fn bind_audit<'r>(q: RowsQuery<'r>, (seq, hash, ev): &'r AuditRow<'r>) -> Result<RowsQuery<'r>> {
-    let identities = serde_json::to_string(&ev.identities)
-        .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?;
-    Ok(q.bind(seq_i64(*seq)?)
+fn bind_audit<'r>(q: RowsQuery<'r>, row: &'r AuditRow<'r>) -> Result<RowsQuery<'r>> {
+    let ev = row.event;
+    Ok(q.bind(seq_i64(row.seq)?)
         .bind(to_micros(ev.at))
         .bind(ev.domain_id.as_deref())
         .bind(ev.credential_id.as_deref())
-        .bind(identities)
+        .bind(&*row.identities)
         .bind(ev.operation.as_str())
         .bind(ev.object_id.as_deref())
         .bind(ev.result.as_str())
-        .bind(hash.to_vec()))
+        .bind(row.hash.to_vec()))
 }
 
 /// Appends to `sql` the SQLite multi-row INSERTs of `rows` into `table`, in
@@ -952,6 +995,35 @@ fn link_rows<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_audit_row_names_its_own_callers_identities() {
+        let event = |identities: &Arc<[String]>| AuditEvent {
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            domain_id: Some("d".into()),
+            credential_id: None,
+            identities: identities.clone(),
+            operation: "Get".into(),
+            object_id: None,
+            result: "Success".into(),
+        };
+        let alice: Arc<[String]> = vec!["urn:v1:eu:identity:user:acme/alice".to_owned()].into();
+        let bob: Arc<[String]> = vec!["urn:v1:eu:identity:user:acme/bob".to_owned()].into();
+        let alice_again: Arc<[String]> = alice.to_vec().into();
+        let nobody: Arc<[String]> = Vec::new().into();
+        let events: Vec<AuditEvent> =
+            [&alice, &alice, &bob, &alice_again, &nobody, &bob].into_iter().map(event).collect();
+        let mut chain = AuditChain::new(Head { seq: 7, hash: audit::GENESIS });
+        let mut previous = audit::GENESIS;
+        for (n, ev) in events.iter().enumerate() {
+            let row = chain.push(ev).unwrap();
+            assert_eq!(&*row.identities, serde_json::to_string(&ev.identities[..]).unwrap());
+            assert_eq!(row.seq, 8 + n as u64);
+            assert_eq!(row.hash, audit::chain_hash(&previous, row.seq, ev));
+            previous = row.hash;
+        }
+        assert_eq!(chain.head, Head { seq: 13, hash: previous });
+    }
 
     #[test]
     fn chunks_are_powers_of_two_and_cover_every_row() {

@@ -65,7 +65,7 @@ fn event(op: &str, n: usize) -> AuditEvent {
         at: OffsetDateTime::now_utc(),
         domain_id: Some(DOMAIN.into()),
         credential_id: Some("cred-1".into()),
-        identities: vec!["urn:v1:eu:identity:account:acme".into()],
+        identities: vec!["urn:v1:eu:identity:account:acme".into()].into(),
         operation: op.into(),
         object_id: Some(format!("obj-{n}")),
         result: "Success".into(),
