@@ -120,6 +120,17 @@ const AUDIT_GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 /// Decoded objects with their material, by (domain, id).
 type ObjectCache = quick_cache::sync::Cache<(String, String), Arc<ManagedObject>>;
 
+/// An [`ObjectCache`] key borrowed from the caller's strings: a lookup
+/// allocates nothing. It hashes as the owned `(String, String)` tuple does.
+#[derive(Hash)]
+struct ObjectKey<'a>(&'a str, &'a str);
+
+impl quick_cache::Equivalent<(String, String)> for ObjectKey<'_> {
+    fn equivalent(&self, key: &(String, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
 impl Kms {
     /// A core on `store`, telling time with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
@@ -384,9 +395,11 @@ impl<'a> Ctx<'a> {
     /// its state settled to the current time.
     pub async fn load(&mut self, id: &str, with_material: bool) -> Result<ManagedObject, Error> {
         let cache = self.kms.inner.objects.as_ref();
-        let key = (self.domain.id.clone(), id.to_owned());
-        let mut object = match cache.and_then(|c| c.get(&key)) {
-            Some(cached) => ManagedObject::clone(&cached),
+        let mut object = match cache.and_then(|c| c.get(&ObjectKey(&self.domain.id, id))) {
+            // A use of a key reads its parsed form from the key cache: its
+            // material is copied only for the operations that return or wrap it.
+            Some(cached) if with_material => ManagedObject::clone(&cached),
+            Some(cached) => cached.without_material(),
             None => {
                 let stored = self
                     .kms
@@ -397,7 +410,7 @@ impl<'a> Ctx<'a> {
                     .map_err(Error::from_store)?;
                 let object = ManagedObject::from_stored(stored)?;
                 if let Some(cache) = cache {
-                    cache.insert(key, Arc::new(object.clone()));
+                    cache.insert((self.domain.id.clone(), id.to_owned()), Arc::new(object.clone()));
                 }
                 object
             }
@@ -527,5 +540,23 @@ async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver
         for done in flushes {
             let _ = done.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_key_finds_what_an_owned_key_stored() {
+        let cache: quick_cache::sync::Cache<(String, String), u32> =
+            quick_cache::sync::Cache::new(16);
+        cache.insert(("domain".to_owned(), "id-1".to_owned()), 1);
+        cache.insert(("domain".to_owned(), "id-2".to_owned()), 2);
+        assert_eq!(cache.get(&ObjectKey("domain", "id-1")), Some(1));
+        assert_eq!(cache.get(&ObjectKey("domain", "id-2")), Some(2));
+        assert_eq!(cache.get(&ObjectKey("domain", "id-3")), None);
+        // The two strings are not one: the boundary between them counts.
+        assert_eq!(cache.get(&ObjectKey("domainid", "-1")), None);
     }
 }

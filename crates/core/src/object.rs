@@ -57,6 +57,20 @@ impl ManagedObject {
         dates
     }
 
+    /// A copy without the material (which [`ManagedObject::has_material`]
+    /// still tells about), as a load that does not ask for it gets.
+    pub fn without_material(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            object_type: self.object_type,
+            state: self.state,
+            attributes: self.attributes.clone(),
+            material: None,
+            has_material: self.has_material,
+            version: self.version,
+        }
+    }
+
     /// The state once the dates are applied at `now`.
     pub fn state_at(&self, now: i64) -> LifecycleState {
         self.state.at(&self.dates(), now)
