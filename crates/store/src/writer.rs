@@ -441,7 +441,7 @@ impl AuditChain {
 impl<'a> Appends<'a> {
     /// The rows of `jobs`, their audit records chained after `head` (which
     /// must be given when any job carries audit records).
-    fn collect(jobs: &[&'a Job], mut head: Option<Head>) -> Result<Self> {
+    fn collect(jobs: &[&'a Job], head: Option<Head>) -> Result<Self> {
         let mut appends = Appends {
             objects: Vec::new(),
             index: Vec::new(),
@@ -450,14 +450,14 @@ impl<'a> Appends<'a> {
             head: None,
             outputs: Vec::with_capacity(jobs.len()),
         };
-        let mut chain = head.map(AuditChain::new);
+        let mut audit_chain = head.map(AuditChain::new);
         let mut chain = |ev: &'a AuditEvent, audits: &mut Vec<AuditRow<'a>>| -> Result<u64> {
-            let chain =
-                chain.as_mut().ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?;
-            let row = chain.push(ev)?;
+            let row = audit_chain
+                .as_mut()
+                .ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?
+                .push(ev)?;
             let seq = row.seq;
             audits.push(row);
-            head = Some(chain.head);
             Ok(seq)
         };
         for job in jobs {
@@ -486,7 +486,7 @@ impl<'a> Appends<'a> {
             }
         }
         if !appends.audits.is_empty() {
-            appends.head = head;
+            appends.head = audit_chain.map(|c| c.head);
         }
         Ok(appends)
     }
