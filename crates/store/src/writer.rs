@@ -421,11 +421,7 @@ impl AuditChain {
         let hash = audit::chain_hash(&self.head.hash, seq, event);
         self.head = Head { seq, hash };
         let identities = match &self.rendered {
-            Some((list, json))
-                if Arc::ptr_eq(list, &event.identities) || **list == *event.identities =>
-            {
-                json.clone()
-            }
+            Some((list, json)) if **list == *event.identities => json.clone(),
             _ => {
                 let json: Arc<str> = serde_json::to_string(&event.identities[..])
                     .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?
