@@ -54,7 +54,7 @@ async fn verify_reports_an_intact_chain_and_finds_a_removed_record() {
 
     let mut conn =
         sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(&mut conn).await.unwrap();
+    sqlx::query("DELETE FROM audit_blocks WHERE first_seq = 3").execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
 
     let out = verify(dir.path());

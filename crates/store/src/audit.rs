@@ -4,8 +4,14 @@
 //! `hash_0` = 32 zero bytes. The canonical encoding is fixed-width big-endian
 //! integers and length-prefixed UTF-8 strings, so it does not depend on the
 //! database, the driver or a serialisation library's version.
+//!
+//! Records are stored in blocks, one row per run of a commit's records of one
+//! domain (see [`block`]); a block keeps the hash before its first record and
+//! after its last, and each record's hash is recomputed when it is read.
 
 use aws_lc_rs::digest::{Context, SHA256};
+
+pub(crate) mod block;
 
 use crate::types::AuditEvent;
 

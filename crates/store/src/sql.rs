@@ -146,6 +146,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_object_ids_per_domain.sql"),
     ),
     (5, "compact attributes", include_str!("../migrations/sqlite/0005_compact_attributes.sql")),
+    (6, "audit blocks", include_str!("../migrations/sqlite/0006_audit_blocks.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "objects", include_str!("../migrations/postgres/0001_objects.sql")),
@@ -157,6 +158,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0004_object_ids_per_domain.sql"),
     ),
     (5, "compact attributes", include_str!("../migrations/postgres/0005_compact_attributes.sql")),
+    (6, "audit blocks", include_str!("../migrations/postgres/0006_audit_blocks.sql")),
 ];
 
 /// The schema migrations of a backend, up to and including `up_to`.
@@ -182,7 +184,7 @@ pub fn migrator(backend: Backend, up_to: i64) -> Migrator {
 }
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Parses a store URL into the backend and the URL sqlx's `Any` driver takes.
 pub fn parse_url(url: &str) -> Result<(Backend, String)> {
@@ -676,14 +678,14 @@ impl SqlStore {
             sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
         let head_seq = to_u64(head.try_get(0)?, "audit head")?;
         let head_hash: Vec<u8> = head.try_get(1)?;
-        let mut prev = audit::GENESIS;
-        let mut expected = 1u64;
+        let mut walk = ChainWalk { prev: audit::GENESIS, expected: 1 };
+        // The records written one per row (before blocks), then the blocks.
         loop {
             let rows = sqlx::query(
                 "SELECT seq, at, domain_id, credential_id, identities, operation, object_id, result, hash \
                  FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
             )
-            .bind(to_i64(expected, "seq")?)
+            .bind(to_i64(walk.expected, "seq")?)
             .bind(to_i64(head_seq, "seq")?)
             .fetch_all(pool)
             .await?;
@@ -691,54 +693,187 @@ impl SqlStore {
                 break;
             }
             for r in &rows {
-                let rec = match audit_record(r) {
-                    Ok(rec) => rec,
-                    Err(e) => {
-                        return Ok(AuditVerification::Broken {
-                            position: expected,
-                            reason: format!("record cannot be read: {e}"),
-                        });
-                    }
-                };
-                if rec.seq != expected {
-                    return Ok(AuditVerification::Broken {
-                        position: expected,
-                        reason: format!(
-                            "record {expected} is missing (next present record is {})",
-                            rec.seq
-                        ),
-                    });
+                if let Some(broken) = walk.record(r) {
+                    return Ok(broken);
                 }
-                let h = audit::chain_hash(&prev, rec.seq, &rec.event);
-                if h != rec.hash {
-                    return Ok(AuditVerification::Broken {
-                        position: rec.seq,
-                        reason: format!(
-                            "record {} was altered, or a record before it was (hash mismatch)",
-                            rec.seq
-                        ),
-                    });
-                }
-                prev = h;
-                expected += 1;
             }
         }
-        let last = expected - 1;
+        loop {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {BLOCK_COLS} FROM audit_blocks WHERE first_seq >= $1 AND first_seq <= $2 \
+                 ORDER BY first_seq LIMIT 100"
+            )))
+            .bind(to_i64(walk.expected, "seq")?)
+            .bind(to_i64(head_seq, "seq")?)
+            .fetch_all(pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                if let Some(broken) = walk.block(r) {
+                    return Ok(broken);
+                }
+            }
+        }
+        let last = walk.expected - 1;
         if last != head_seq {
             return Ok(AuditVerification::Broken {
-                position: expected,
+                position: walk.expected,
                 reason: format!(
-                    "records {expected} to {head_seq} are missing (the chain head says {head_seq})"
+                    "records {} to {head_seq} are missing (the chain head says {head_seq})",
+                    walk.expected
                 ),
             });
         }
-        if head_hash.as_slice() != prev {
+        if head_hash.as_slice() != walk.prev {
             return Ok(AuditVerification::Broken {
                 position: head_seq,
                 reason: "the chain head's hash does not match the last record".into(),
             });
         }
-        Ok(AuditVerification::Intact { records: last, head: prev })
+        Ok(AuditVerification::Intact { records: last, head: walk.prev })
+    }
+}
+
+/// The columns of an `audit_blocks` row, as [`read_block`] reads them.
+const BLOCK_COLS: &str = "first_seq, last_seq, domain_id, prev_hash, hash, records";
+
+/// An `audit_blocks` row: a run of records and the chain hashes around it.
+struct StoredBlock {
+    first_seq: u64,
+    last_seq: u64,
+    prev_hash: [u8; 32],
+    hash: [u8; 32],
+    /// The records' events, or why they cannot be decoded.
+    events: std::result::Result<Vec<AuditEvent>, audit::block::BlockError>,
+}
+
+fn hash32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| Error::Corrupt(format!("{what} is not 32 bytes")))
+}
+
+fn read_block(r: &AnyRow) -> Result<StoredBlock> {
+    let first_seq = to_u64(r.try_get(0)?, "audit block start")?;
+    let last_seq = to_u64(r.try_get(1)?, "audit block end")?;
+    if last_seq < first_seq {
+        return Err(Error::Corrupt(format!(
+            "the audit block at {first_seq} ends before it starts ({last_seq})"
+        )));
+    }
+    let domain: Option<String> = r.try_get(2)?;
+    let records: Vec<u8> = r.try_get(5)?;
+    let count = usize::try_from(last_seq - first_seq + 1)
+        .map_err(|_| Error::Corrupt(format!("the audit block at {first_seq} is too long")))?;
+    Ok(StoredBlock {
+        first_seq,
+        last_seq,
+        prev_hash: hash32(r.try_get(3)?, "an audit block's previous hash")?,
+        hash: hash32(r.try_get(4)?, "an audit block's hash")?,
+        events: audit::block::decode(&records, domain.as_deref(), count),
+    })
+}
+
+impl StoredBlock {
+    /// Its records with their hashes, chained from the stored previous hash,
+    /// and the hash after the last of them.
+    fn records(self) -> Result<(Vec<AuditRecord>, [u8; 32])> {
+        let first_seq = self.first_seq;
+        let events = self.events.map_err(|e| {
+            Error::Corrupt(format!("the audit block at record {first_seq} cannot be read: {e}"))
+        })?;
+        let mut prev = self.prev_hash;
+        let records = (first_seq..)
+            .zip(events)
+            .map(|(seq, event)| {
+                let hash = audit::chain_hash(&prev, seq, &event);
+                prev = hash;
+                AuditRecord { seq, event, hash }
+            })
+            .collect();
+        Ok((records, prev))
+    }
+}
+
+/// A walk along the chain from its start, for [`SqlStore::verify_chain`].
+struct ChainWalk {
+    /// The hash after the records walked so far.
+    prev: [u8; 32],
+    /// The next record's sequence number.
+    expected: u64,
+}
+
+impl ChainWalk {
+    fn missing(&self, next: u64) -> AuditVerification {
+        AuditVerification::Broken {
+            position: self.expected,
+            reason: format!("record {} is missing (next present record is {next})", self.expected),
+        }
+    }
+
+    /// Takes a row of `audit_log`; what breaks the chain there, if anything.
+    fn record(&mut self, r: &AnyRow) -> Option<AuditVerification> {
+        let rec = match audit_record(r) {
+            Ok(rec) => rec,
+            Err(e) => {
+                return Some(AuditVerification::Broken {
+                    position: self.expected,
+                    reason: format!("record cannot be read: {e}"),
+                });
+            }
+        };
+        if rec.seq != self.expected {
+            return Some(self.missing(rec.seq));
+        }
+        let h = audit::chain_hash(&self.prev, rec.seq, &rec.event);
+        if h != rec.hash {
+            return Some(AuditVerification::Broken {
+                position: rec.seq,
+                reason: format!(
+                    "record {} was altered, or a record before it was (hash mismatch)",
+                    rec.seq
+                ),
+            });
+        }
+        self.prev = h;
+        self.expected += 1;
+        None
+    }
+
+    /// Takes a row of `audit_blocks`; what breaks the chain there, if anything.
+    fn block(&mut self, r: &AnyRow) -> Option<AuditVerification> {
+        let broken =
+            |position: u64, reason: String| Some(AuditVerification::Broken { position, reason });
+        let block = match read_block(r) {
+            Ok(block) => block,
+            Err(e) => return broken(self.expected, format!("record cannot be read: {e}")),
+        };
+        let (first, last) = (block.first_seq, block.last_seq);
+        if first != self.expected {
+            return Some(self.missing(first));
+        }
+        if block.prev_hash != self.prev {
+            return broken(
+                first,
+                format!("record {first} was altered, or a record before it was (hash mismatch)"),
+            );
+        }
+        let stored = block.hash;
+        let computed = match block.records() {
+            Ok((_, computed)) => computed,
+            Err(e) => return broken(first, e.to_string()),
+        };
+        if computed != stored {
+            let which = if first == last {
+                format!("record {first} was")
+            } else {
+                format!("one of records {first} to {last} was")
+            };
+            return broken(first, format!("{which} altered (hash mismatch)"));
+        }
+        self.prev = computed;
+        self.expected = last + 1;
+        None
     }
 }
 
@@ -1076,28 +1211,46 @@ impl Store for SqlStore {
         Box::pin(async move {
             let page = page_clause(Page { offset: 0, limit })?;
             let after = to_i64(after_seq, "seq")?;
+            let pool = &self.inner.pool;
+            // The records written one per row come first, then the blocks.
             let cols =
                 "seq, at, domain_id, credential_id, identities, operation, object_id, result, hash";
-            let rows = match domain_id {
-                Some(d) => {
-                    sqlx::query(AssertSqlSafe(format!(
-                        "SELECT {cols} FROM audit_log WHERE domain_id = $1 AND seq > $2 ORDER BY seq{page}"
-                    )))
-                    .bind(d)
-                    .bind(after)
-                    .fetch_all(&self.inner.pool)
-                    .await?
-                }
-                None => {
-                    sqlx::query(AssertSqlSafe(format!(
-                        "SELECT {cols} FROM audit_log WHERE seq > $1 ORDER BY seq{page}"
-                    )))
-                    .bind(after)
-                    .fetch_all(&self.inner.pool)
-                    .await?
-                }
+            let (domain_clause, after_param) = match domain_id {
+                Some(_) => ("domain_id = $1 AND ", "$2"),
+                None => ("", "$1"),
             };
-            rows.iter().map(audit_record).collect()
+            let mut q = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {cols} FROM audit_log WHERE {domain_clause}seq > {after_param} ORDER BY seq{page}"
+            )));
+            if let Some(d) = domain_id {
+                q = q.bind(d);
+            }
+            let rows = q.bind(after).fetch_all(pool).await?;
+            let mut records = rows.iter().map(audit_record).collect::<Result<Vec<_>>>()?;
+            let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+            // A few blocks at a time: a block holds up to thousands of records.
+            let mut cursor = after;
+            while records.len() < wanted {
+                let mut q = sqlx::query(AssertSqlSafe(format!(
+                    "SELECT {BLOCK_COLS} FROM audit_blocks WHERE {domain_clause}last_seq > {after_param} \
+                     ORDER BY last_seq LIMIT 8"
+                )));
+                if let Some(d) = domain_id {
+                    q = q.bind(d);
+                }
+                let rows = q.bind(cursor).fetch_all(pool).await?;
+                if rows.is_empty() {
+                    break;
+                }
+                for row in &rows {
+                    let block = read_block(row)?;
+                    cursor = to_i64(block.last_seq, "seq")?;
+                    let (block, _) = block.records()?;
+                    let left = wanted.saturating_sub(records.len());
+                    records.extend(block.into_iter().filter(|r| r.seq > after_seq).take(left));
+                }
+            }
+            Ok(records)
         })
     }
 

@@ -9,8 +9,9 @@
 //! one fsync; alone, a request is committed at once (no timer, no added latency).
 //!
 //! The hot path — a group of creates and audit appends only — goes further: the
-//! whole group is written with one multi-row `INSERT` per table. On SQLite a
-//! group holding creates is sent as **one** multi-statement query, `BEGIN` to
+//! whole group is written with one multi-row `INSERT` per table, its audit
+//! records as a few audit blocks (one row per run of one domain's records).
+//! On SQLite such a group is sent as **one** multi-statement query, `BEGIN` to
 //! `COMMIT`, chained after the audit head this writer committed last: one
 //! round trip to the connection's worker thread instead of one per statement.
 //! If that fails (a duplicate id, a head another process moved), it is rolled
@@ -26,15 +27,13 @@
 //! updates are compare-and-swap on a version column, and audit appends lock the
 //! chain head row, so several processes (PostgreSQL nodes) can write at once.
 
-use std::sync::Arc;
-
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, AssertSqlSafe, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::sql::{Backend, Conn, now_micros, to_micros};
+use crate::sql::{Backend, Conn, now_micros};
 use crate::types::{AuditEvent, IndexEntry, Link};
 
 /// A write for the writer task.
@@ -103,14 +102,6 @@ impl Job {
         match self {
             Job::Audit(_) => true,
             Job::Batch(b) => b.changes.iter().all(|c| matches!(c, PreparedChange::Insert { .. })),
-        }
-    }
-
-    /// Whether the job inserts objects.
-    fn inserts(&self) -> bool {
-        match self {
-            Job::Audit(_) => false,
-            Job::Batch(b) => b.changes.iter().any(|c| matches!(c, PreparedChange::Insert { .. })),
         }
     }
 
@@ -228,15 +219,15 @@ impl WriterConnection {
 async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Vec<Request>) {
     let jobs: Vec<&Job> = group.iter().map(|r| &r.job).collect();
     let append_only = jobs.iter().all(|j| j.is_append_only());
-    if append_only && backend == Backend::Sqlite && jobs.iter().any(|j| j.inserts()) {
-        // The hot path of creates on SQLite: the group in one round trip. On
-        // any error nothing is committed and the group takes the paths below,
-        // which find the failing request. Groups of audit records alone (the
-        // reads' records, written in the background) keep a statement per
-        // table: the one-query text depends on every table's row count, and
-        // their counts vary too widely for those texts to stay cached.
-        // A failed attempt has already rolled back (or closed the
-        // connection), so the connection is kept for the paths below.
+    if append_only && backend == Backend::Sqlite {
+        // The hot path of creates and of the reads' audit records on SQLite:
+        // the group in one round trip. On any error nothing is committed and
+        // the group takes the paths below, which find the failing request.
+        // (The query's text depends on each table's row count; a group of
+        // reads' records is one or a few audit blocks, so its few texts stay
+        // in the statement cache.) A failed attempt has already rolled back
+        // (or closed the connection), so the connection is kept for the paths
+        // below.
         if let Ok(outputs) = run_appends_sqlite(writer, &jobs).await {
             for (req, out) in group.drain(..).zip(outputs) {
                 let _ = req.reply.send(Ok(out));
@@ -379,7 +370,7 @@ struct Appends<'a> {
     objects: Vec<ObjectRow<'a>>,
     index: Vec<IndexRow<'a>>,
     links: Vec<LinkRow<'a>>,
-    audits: Vec<AuditRow<'a>>,
+    audits: Vec<AuditBlock<'a>>,
     /// The chain head after the group's audit records (`None` if it has none).
     head: Option<Head>,
     outputs: Vec<JobOutput>,
@@ -391,46 +382,70 @@ type ObjectRow<'a> = (&'a str, &'a PreparedChange);
 type IndexRow<'a> = (&'a str, &'a str, &'a IndexEntry);
 /// A link row: domain, object id, link.
 type LinkRow<'a> = (&'a str, &'a str, &'a Link);
-/// An audit row: its place in the chain, the event, and the event's
-/// identities as the JSON array the table keeps.
-struct AuditRow<'a> {
-    seq: u64,
+/// A run of consecutive audit records of one domain, as one row of
+/// `audit_blocks` (see [`audit::block`]).
+struct AuditBlock<'a> {
+    first_seq: u64,
+    last_seq: u64,
+    domain: Option<&'a str>,
+    /// The chain hash before the first record.
+    prev_hash: [u8; 32],
+    /// The chain hash after the last record.
     hash: [u8; 32],
-    event: &'a AuditEvent,
-    identities: Arc<str>,
+    records: Vec<u8>,
 }
 
-/// Chains audit records after a head, one by one.
-///
-/// Consecutive records usually come from one caller, whose identity list is
-/// shared ([`AuditEvent::identities`]): its JSON is rendered once per run of
-/// such records instead of once per record.
-struct AuditChain {
+/// Most records in one block: a block is decoded whole when it is listed.
+const BLOCK_RECORDS: usize = 4_096;
+
+/// Chains audit records after a head, one by one, and gathers each run of
+/// consecutive records of one domain into an [`AuditBlock`].
+struct AuditChain<'a> {
     head: Head,
-    rendered: Option<(Arc<[String]>, Arc<str>)>,
+    blocks: Vec<AuditBlock<'a>>,
+    /// The records of the block being gathered, and the hash before them.
+    open: Vec<&'a AuditEvent>,
+    open_prev: [u8; 32],
 }
 
-impl AuditChain {
+impl<'a> AuditChain<'a> {
     fn new(head: Head) -> Self {
-        Self { head, rendered: None }
+        Self { head, blocks: Vec::new(), open: Vec::new(), open_prev: head.hash }
     }
 
-    /// The row of `event`, next in the chain.
-    fn push<'a>(&mut self, event: &'a AuditEvent) -> Result<AuditRow<'a>> {
+    /// Chains `event` next; returns its sequence number.
+    fn push(&mut self, event: &'a AuditEvent) -> u64 {
+        if let Some(last) = self.open.last()
+            && (last.domain_id != event.domain_id || self.open.len() == BLOCK_RECORDS)
+        {
+            self.close();
+        }
+        if self.open.is_empty() {
+            self.open_prev = self.head.hash;
+        }
         let seq = self.head.seq + 1;
-        let hash = audit::chain_hash(&self.head.hash, seq, event);
-        self.head = Head { seq, hash };
-        let identities = match &self.rendered {
-            Some((list, json)) if **list == *event.identities => json.clone(),
-            _ => {
-                let json: Arc<str> = serde_json::to_string(&event.identities[..])
-                    .map_err(|e| Error::Invalid(format!("audit identities: {e}")))?
-                    .into();
-                self.rendered = Some((event.identities.clone(), json.clone()));
-                json
-            }
-        };
-        Ok(AuditRow { seq, hash, event, identities })
+        self.head = Head { seq, hash: audit::chain_hash(&self.head.hash, seq, event) };
+        self.open.push(event);
+        seq
+    }
+
+    fn close(&mut self) {
+        let Some(first) = self.open.first() else { return };
+        self.blocks.push(AuditBlock {
+            first_seq: self.head.seq + 1 - self.open.len() as u64,
+            last_seq: self.head.seq,
+            domain: first.domain_id.as_deref(),
+            prev_hash: self.open_prev,
+            hash: self.head.hash,
+            records: audit::block::encode(&self.open),
+        });
+        self.open.clear();
+    }
+
+    /// The head after every record, and the blocks holding them.
+    fn finish(mut self) -> (Head, Vec<AuditBlock<'a>>) {
+        self.close();
+        (self.head, self.blocks)
     }
 }
 
@@ -447,19 +462,16 @@ impl<'a> Appends<'a> {
             outputs: Vec::with_capacity(jobs.len()),
         };
         let mut audit_chain = head.map(AuditChain::new);
-        let mut chain = |ev: &'a AuditEvent, audits: &mut Vec<AuditRow<'a>>| -> Result<u64> {
-            let row = audit_chain
+        let mut chain = |ev: &'a AuditEvent| -> Result<u64> {
+            Ok(audit_chain
                 .as_mut()
                 .ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?
-                .push(ev)?;
-            let seq = row.seq;
-            audits.push(row);
-            Ok(seq)
+                .push(ev))
         };
         for job in jobs {
             match job {
                 Job::Audit(ev) => {
-                    let seq = chain(ev, &mut appends.audits)?;
+                    let seq = chain(ev)?;
                     appends.outputs.push(JobOutput::Seq(seq));
                 }
                 Job::Batch(b) => {
@@ -475,14 +487,17 @@ impl<'a> Appends<'a> {
                         appends.links.extend(links.iter().map(|l| (domain, id.as_str(), l)));
                     }
                     for ev in &b.audit {
-                        chain(ev, &mut appends.audits)?;
+                        chain(ev)?;
                     }
                     appends.outputs.push(JobOutput::Versions(vec![1; b.changes.len()]));
                 }
             }
         }
-        if !appends.audits.is_empty() {
-            appends.head = audit_chain.map(|c| c.head);
+        if let Some((head, blocks)) = audit_chain.map(AuditChain::finish)
+            && !blocks.is_empty()
+        {
+            appends.head = Some(head);
+            appends.audits = blocks;
         }
         Ok(appends)
     }
@@ -697,16 +712,13 @@ async fn append_audits(
 ) -> Result<u64> {
     let mut chain =
         AuditChain::new(head.ok_or_else(|| Error::Corrupt("audit head not loaded".into()))?);
-    let rows = events.iter().map(|ev| chain.push(ev)).collect::<Result<Vec<_>>>()?;
-    let h = chain.head;
-    insert_audits(conn, backend, &rows).await?;
+    for ev in events {
+        chain.push(ev);
+    }
+    let (h, blocks) = chain.finish();
+    insert_rows(conn, backend, AUDITS, &blocks, bind_audit).await?;
     *head = Some(h);
     Ok(h.seq)
-}
-
-/// Inserts chained audit records with multi-row INSERTs.
-async fn insert_audits(conn: &mut Conn, backend: Backend, rows: &[AuditRow<'_>]) -> Result<()> {
-    insert_rows(conn, backend, AUDITS, rows, bind_audit).await
 }
 
 /// A table written with multi-row INSERTs: `table (col, …)` and its column count.
@@ -726,9 +738,8 @@ const INDEX: Table =
 const LINKS: Table =
     Table { table_cols: "object_links (object_id, link_type, target_id, domain_id)", cols: 4 };
 const AUDITS: Table = Table {
-    table_cols: "audit_log (seq, at, domain_id, credential_id, identities, operation, object_id, \
-                 result, hash)",
-    cols: 9,
+    table_cols: "audit_blocks (first_seq, last_seq, domain_id, prev_hash, hash, records)",
+    cols: 6,
 };
 
 fn bind_object<'r>(q: RowsQuery<'r>, row: &'r ObjectRow<'r>, now: i64) -> Result<RowsQuery<'r>> {
@@ -759,17 +770,13 @@ fn bind_link<'r>(q: RowsQuery<'r>, (domain, id, l): &'r LinkRow<'r>) -> Result<R
     Ok(q.bind(*id).bind(i64::from(l.link_type)).bind(l.target.as_str()).bind(*domain))
 }
 
-fn bind_audit<'r>(q: RowsQuery<'r>, row: &'r AuditRow<'r>) -> Result<RowsQuery<'r>> {
-    let ev = row.event;
-    Ok(q.bind(seq_i64(row.seq)?)
-        .bind(to_micros(ev.at))
-        .bind(ev.domain_id.as_deref())
-        .bind(ev.credential_id.as_deref())
-        .bind(&*row.identities)
-        .bind(ev.operation.as_str())
-        .bind(ev.object_id.as_deref())
-        .bind(ev.result.as_str())
-        .bind(row.hash.to_vec()))
+fn bind_audit<'r>(q: RowsQuery<'r>, block: &'r AuditBlock<'r>) -> Result<RowsQuery<'r>> {
+    Ok(q.bind(seq_i64(block.first_seq)?)
+        .bind(seq_i64(block.last_seq)?)
+        .bind(block.domain)
+        .bind(block.prev_hash.to_vec())
+        .bind(block.hash.to_vec())
+        .bind(block.records.clone()))
 }
 
 /// Appends to `sql` the SQLite multi-row INSERTs of `rows` into `table`, in
@@ -993,32 +1000,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_audit_row_names_its_own_callers_identities() {
-        let event = |identities: &Arc<[String]>| AuditEvent {
+    fn a_chain_gathers_each_run_of_one_domain_into_a_block() {
+        let event = |domain: Option<&str>| AuditEvent {
             at: time::OffsetDateTime::UNIX_EPOCH,
-            domain_id: Some("d".into()),
+            domain_id: domain.map(str::to_owned),
             credential_id: None,
-            identities: identities.clone(),
+            identities: vec!["urn:v1:eu:identity:user:acme/alice".to_owned()].into(),
             operation: "Get".into(),
             object_id: None,
             result: "Success".into(),
         };
-        let alice: Arc<[String]> = vec!["urn:v1:eu:identity:user:acme/alice".to_owned()].into();
-        let bob: Arc<[String]> = vec!["urn:v1:eu:identity:user:acme/bob".to_owned()].into();
-        let alice_again: Arc<[String]> = alice.to_vec().into();
-        let nobody: Arc<[String]> = Vec::new().into();
         let events: Vec<AuditEvent> =
-            [&alice, &alice, &bob, &alice_again, &nobody, &bob].into_iter().map(event).collect();
-        let mut chain = AuditChain::new(Head { seq: 7, hash: audit::GENESIS });
-        let mut previous = audit::GENESIS;
+            [Some("d"), Some("d"), Some("e"), None, None, Some("d")].map(event).into();
+        let mut chain = AuditChain::new(Head { seq: 7, hash: [3; 32] });
+        let mut hashes = vec![[3; 32]];
         for (n, ev) in events.iter().enumerate() {
-            let row = chain.push(ev).unwrap();
-            assert_eq!(&*row.identities, serde_json::to_string(&ev.identities[..]).unwrap());
-            assert_eq!(row.seq, 8 + n as u64);
-            assert_eq!(row.hash, audit::chain_hash(&previous, row.seq, ev));
-            previous = row.hash;
+            let seq = chain.push(ev);
+            assert_eq!(seq, 8 + n as u64);
+            hashes.push(audit::chain_hash(hashes.last().unwrap(), seq, ev));
         }
-        assert_eq!(chain.head, Head { seq: 13, hash: previous });
+        let (head, blocks) = chain.finish();
+        assert_eq!(head, Head { seq: 13, hash: hashes[6] });
+        let shape: Vec<_> = blocks.iter().map(|b| (b.first_seq, b.last_seq, b.domain)).collect();
+        assert_eq!(
+            shape,
+            [(8, 9, Some("d")), (10, 10, Some("e")), (11, 12, None), (13, 13, Some("d"))]
+        );
+        for b in &blocks {
+            assert_eq!(b.prev_hash, hashes[(b.first_seq - 8) as usize]);
+            assert_eq!(b.hash, hashes[(b.last_seq - 7) as usize]);
+            let count = (b.last_seq - b.first_seq + 1) as usize;
+            let decoded = audit::block::decode(&b.records, b.domain, count).unwrap();
+            assert_eq!(decoded, events[(b.first_seq - 8) as usize..=(b.last_seq - 8) as usize]);
+        }
     }
 
     #[test]

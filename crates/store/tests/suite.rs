@@ -36,6 +36,10 @@ macro_rules! suite {
             fn upgrade_from_schema_4_without_3() {
                 run(cases::upgrade_from_schema_4_without_3(Backend::Sqlite))
             }
+            #[test]
+            fn audit_records_from_before_blocks() {
+                run(cases::audit_records_from_before_blocks(Backend::Sqlite))
+            }
         }
         mod postgres {
             use super::*;
@@ -60,6 +64,10 @@ macro_rules! suite {
             #[test]
             fn upgrade_from_schema_4_without_3() {
                 run(cases::upgrade_from_schema_4_without_3(Backend::Postgres))
+            }
+            #[test]
+            fn audit_records_from_before_blocks() {
+                run(cases::audit_records_from_before_blocks(Backend::Postgres))
             }
         }
     };

@@ -514,32 +514,25 @@ pub async fn audit_chain_detects_tampering(h: &Harness) {
         other => panic!("{other:?}"),
     }
     let pool = s.pool();
-    // Alter a record.
-    sqlx::query("UPDATE audit_log SET result = 'Failure' WHERE seq = 7")
-        .execute(pool)
-        .await
-        .unwrap();
-    assert!(matches!(
-        s.verify_audit_chain().await.unwrap(),
-        AuditVerification::Broken { position: 7, .. }
-    ));
-    sqlx::query("UPDATE audit_log SET result = 'Success' WHERE seq = 7")
-        .execute(pool)
-        .await
-        .unwrap();
+    // Alter a record: the block holding it no longer chains.
+    let (first, last, records, hash) = block_holding(pool, 7).await;
+    assert!(first <= 7 && 7 <= last);
+    let mut altered = records.clone();
+    *altered.last_mut().unwrap() ^= 1;
+    set_block(pool, first, &altered, &hash).await;
+    match s.verify_audit_chain().await.unwrap() {
+        AuditVerification::Broken { position, .. } => assert_eq!(position, first as u64),
+        other => panic!("{other:?}"),
+    }
+    set_block(pool, first, &records, &hash).await;
     assert!(matches!(s.verify_audit_chain().await.unwrap(), AuditVerification::Intact { .. }));
-    // Alter a record and replace its stored hash too: still caught there.
-    let ev = event("Destroy", 99);
-    let fake = s.list_audit(None, 8, 1).await.unwrap()[0].hash; // record 9's hash
-    sqlx::query("UPDATE audit_log SET operation = $1, hash = $2 WHERE seq = 10")
-        .bind(ev.operation)
-        .bind(fake.to_vec())
-        .execute(pool)
-        .await
-        .unwrap();
+    // Replace a block's stored hash with another block's: still caught there.
+    let (first9, _, records9, _) = block_holding(pool, 9).await;
+    let fake = s.list_audit(None, 0, 1).await.unwrap()[0].hash;
+    set_block(pool, first9, &records9, &fake).await;
     assert!(matches!(
         s.verify_audit_chain().await.unwrap(),
-        AuditVerification::Broken { position: 10, .. }
+        AuditVerification::Broken { position, .. } if position == first9 as u64
     ));
     // Remove a record from the middle.
     let h2 = Harness::new(h.backend).await;
@@ -547,7 +540,9 @@ pub async fn audit_chain_detects_tampering(h: &Harness) {
     for i in 0..5 {
         s2.append_audit(event("Get", i)).await.unwrap();
     }
-    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(s2.pool()).await.unwrap();
+    // Appended one after the other: a block each.
+    assert_eq!(block_holding(s2.pool(), 3).await.0, 3);
+    sqlx::query("DELETE FROM audit_blocks WHERE first_seq = 3").execute(s2.pool()).await.unwrap();
     match s2.verify_audit_chain().await.unwrap() {
         AuditVerification::Broken { position, reason } => {
             assert_eq!(position, 3);
@@ -561,13 +556,151 @@ pub async fn audit_chain_detects_tampering(h: &Harness) {
     for i in 0..5 {
         s3.append_audit(event("Get", i)).await.unwrap();
     }
-    sqlx::query("DELETE FROM audit_log WHERE seq = 5").execute(s3.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_blocks WHERE first_seq = 5").execute(s3.pool()).await.unwrap();
     assert!(matches!(
         s3.verify_audit_chain().await.unwrap(),
         AuditVerification::Broken { position: 5, .. }
     ));
     h2.finish().await;
     h3.finish().await;
+}
+
+/// The audit block holding record `seq`: its first and last record, its
+/// encoded records and its stored hash.
+async fn block_holding(pool: &sqlx::AnyPool, seq: i64) -> (i64, i64, Vec<u8>, Vec<u8>) {
+    use sqlx::Row;
+    let r = sqlx::query(
+        "SELECT first_seq, last_seq, records, hash FROM audit_blocks \
+         WHERE first_seq <= $1 AND last_seq >= $1",
+    )
+    .bind(seq)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (r.get(0), r.get(1), r.get(2), r.get(3))
+}
+
+async fn set_block(pool: &sqlx::AnyPool, first: i64, records: &[u8], hash: &[u8]) {
+    sqlx::query("UPDATE audit_blocks SET records = $1, hash = $2 WHERE first_seq = $3")
+        .bind(records.to_vec())
+        .bind(hash.to_vec())
+        .bind(first)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// Records written one per row before audit blocks existed (schema 5) stay
+/// listed and verified, and the blocks written after them continue their
+/// chain.
+pub async fn audit_records_from_before_blocks(backend: keyward_store::Backend) {
+    use aws_lc_rs::digest::{Context, SHA256};
+    let h = Harness::new(backend).await;
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", h._dir_path().join("v5.db").display()),
+        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_v5", h.pg_name())),
+    };
+    if backend == Backend::Postgres {
+        h.create_sibling_db("_v5").await;
+    }
+    let (_, pool) = connect_pool(&url, 2, 5).await.unwrap();
+    // The chain's canonical encoding, as documented in the store's audit
+    // module, written out independently here.
+    let put_str = |out: &mut Vec<u8>, s: &str| {
+        out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+        out.extend_from_slice(s.as_bytes());
+    };
+    let mut prev = [0u8; 32];
+    let mut written = Vec::new();
+    for seq in 1..=3u64 {
+        let mut ev = event("Get", seq as usize);
+        ev.at = OffsetDateTime::from_unix_timestamp(1_700_000_000 + seq as i64).unwrap();
+        if seq == 2 {
+            ev.domain_id = Some(OTHER_DOMAIN.into());
+        }
+        let micros = (ev.at.unix_timestamp_nanos() / 1000) as i64;
+        let mut c = b"keyward-audit-v1".to_vec();
+        c.extend_from_slice(&seq.to_be_bytes());
+        c.extend_from_slice(&micros.to_be_bytes());
+        for opt in [&ev.domain_id, &ev.credential_id] {
+            c.push(1);
+            put_str(&mut c, opt.as_deref().unwrap());
+        }
+        c.extend_from_slice(&(ev.identities.len() as u64).to_be_bytes());
+        for id in ev.identities.iter() {
+            put_str(&mut c, id);
+        }
+        put_str(&mut c, &ev.operation);
+        c.push(1);
+        put_str(&mut c, ev.object_id.as_deref().unwrap());
+        put_str(&mut c, &ev.result);
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(&prev);
+        ctx.update(&c);
+        prev.copy_from_slice(ctx.finish().as_ref());
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, domain_id, credential_id, identities, operation, \
+             object_id, result, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq as i64)
+        .bind(micros)
+        .bind(ev.domain_id.clone())
+        .bind(ev.credential_id.clone())
+        .bind(serde_json::to_string(&ev.identities[..]).unwrap())
+        .bind(ev.operation.clone())
+        .bind(ev.object_id.clone())
+        .bind(ev.result.clone())
+        .bind(prev.to_vec())
+        .execute(&pool)
+        .await
+        .unwrap();
+        written.push(AuditRecord { seq, event: ev, hash: prev });
+    }
+    sqlx::query("UPDATE audit_head SET seq = 3, hash = $1 WHERE id = 1")
+        .bind(prev.to_vec())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
+    assert_eq!(
+        store.verify_audit_chain().await.unwrap(),
+        AuditVerification::Intact { records: 3, head: prev }
+    );
+    for i in 4..=6 {
+        assert_eq!(store.append_audit(event("Encrypt", i)).await.unwrap(), i as u64);
+    }
+    let all = store.list_audit(None, 0, 100).await.unwrap();
+    assert_eq!(all[..3], written[..]);
+    assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(all[4].event.operation, "Encrypt");
+    // Pages and the domain filter cross from the rows to the blocks.
+    let page: Vec<u64> =
+        store.list_audit(Some(DOMAIN), 1, 3).await.unwrap().iter().map(|r| r.seq).collect();
+    assert_eq!(page, [3, 4, 5]);
+    assert_eq!(store.list_audit(None, 4, 100).await.unwrap(), all[4..]);
+    match store.verify_audit_chain().await.unwrap() {
+        AuditVerification::Intact { records, head } => {
+            assert_eq!(records, 6);
+            assert_eq!(head, all[5].hash);
+        }
+        other => panic!("{other:?}"),
+    }
+    // An old row removed from the middle is still found.
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(store.pool()).await.unwrap();
+    match store.verify_audit_chain().await.unwrap() {
+        AuditVerification::Broken { position, reason } => {
+            assert_eq!(position, 2);
+            assert!(reason.contains("missing"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    store.close().await;
+    if backend == Backend::Postgres {
+        h.drop_sibling_db("_v5").await;
+    }
+    h.finish().await;
 }
 
 pub async fn master_key_rotation_and_wrong_key(h: &Harness) {
