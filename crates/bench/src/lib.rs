@@ -11,7 +11,8 @@
 //! them idle for the duration and reports how many were opened and held. With
 //! `--server-pid` (Linux, a server on the same machine) any workload also reports the
 //! server process's resident memory at the start and end of the measured phase and its
-//! peak in between.
+//! peak in between, and the CPU time it used over the phase (user and system, and per
+//! operation).
 //!
 //! | module | what it does |
 //! | --- | --- |
@@ -20,6 +21,7 @@
 //! | [`runner`] | the [`runner::Driver`] trait (one operation on one connection) and the concurrent loop |
 //! | [`report`] | percentiles, the JSON object and the human-readable summary |
 //! | [`memory`] | a server process's resident memory, sampled over the measured phase (`--server-pid`) |
+//! | [`cpu`] | a server process's CPU time over the measured phase (`--server-pid`) |
 //!
 //! The runner knows nothing about KMIP: a protocol plugs in by implementing
 //! [`runner::Driver`] (open a connection; perform one operation on it). KMIP is the first
@@ -54,6 +56,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cpu;
 mod error;
 pub mod memory;
 pub mod options;

@@ -8,6 +8,9 @@
 //! high-water mark (`VmHWM`) is not used because it covers the process's whole life,
 //! not the measured phase.
 //!
+//! The sampler also reads the process's CPU time at the start and the end (see
+//! [`crate::cpu`]).
+//!
 //! Only the process's own figure is read: the benchmark does not need to be the
 //! server's parent, only allowed to read its `/proc/PID/status` (the same user, or root).
 
@@ -18,6 +21,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::BenchError;
+use crate::cpu::{self, CpuTicks, CpuUsed};
 
 /// How often the sampler reads the process's RSS between the start and the end.
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(100);
@@ -85,6 +89,8 @@ pub struct RssSummary {
     /// Up to [`REPORTED_SAMPLES`] figures spread over the phase, the first and the last
     /// included.
     pub samples: Vec<RssSample>,
+    /// The CPU time the process used over the phase, when it could be read at both ends.
+    pub cpu: Option<CpuUsed>,
 }
 
 impl RssSummary {
@@ -99,6 +105,7 @@ impl RssSummary {
             end_kib: last.kib,
             gone,
             samples: spread(samples, REPORTED_SAMPLES),
+            cpu: None,
         })
     }
 }
@@ -118,6 +125,7 @@ fn spread(samples: &[RssSample], keep: usize) -> Vec<RssSample> {
 pub struct RssSampler {
     pid: u32,
     started: Instant,
+    cpu_start: Option<CpuTicks>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<(Vec<RssSample>, bool)>,
 }
@@ -131,9 +139,10 @@ impl RssSampler {
     pub fn start(pid: u32) -> Result<Self, BenchError> {
         let started = Instant::now();
         let first = check_pid(pid)?;
+        let cpu_start = cpu::read_ticks(pid).ok();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(sample(pid, started, first, stopped));
-        Ok(Self { pid, started, stop, task })
+        Ok(Self { pid, started, cpu_start, stop, task })
     }
 
     /// Takes the end figure, stops sampling and summarises.
@@ -141,6 +150,7 @@ impl RssSampler {
     /// # Errors
     /// [`BenchError::Internal`] if the sampling task failed.
     pub async fn finish(self) -> Result<RssSummary, BenchError> {
+        let cpu_end = cpu::read_ticks(self.pid).ok();
         let _ = self.stop.send(());
         let (mut samples, mut gone) =
             self.task.await.map_err(|e| BenchError::Internal(format!("RSS sampler: {e}")))?;
@@ -150,8 +160,13 @@ impl RssSampler {
                 Err(_) => gone = true,
             }
         }
-        RssSummary::of(self.pid, &samples, gone)
-            .ok_or_else(|| BenchError::Internal("RSS sampler: no sample".into()))
+        let mut summary = RssSummary::of(self.pid, &samples, gone)
+            .ok_or_else(|| BenchError::Internal("RSS sampler: no sample".into()))?;
+        summary.cpu = match (self.cpu_start, cpu_end) {
+            (Some(start), Some(end)) => Some(CpuUsed::between(start, end)),
+            _ => None,
+        };
+        Ok(summary)
     }
 }
 
@@ -230,6 +245,7 @@ mod tests {
         let s = sampler.finish().await.unwrap();
         assert!(s.start_kib > 0 && s.peak_kib >= s.start_kib && s.peak_kib >= s.end_kib);
         assert!(s.samples.len() >= 2 && !s.gone, "{s:?}");
+        assert!(s.cpu.is_some(), "{s:?}");
         // Pid numbers stop well below this on Linux (pid_max is at most 2^22).
         let e = check_pid(u32::MAX - 1).unwrap_err().to_string();
         assert!(e.contains("--server-pid") && e.contains("no process"), "{e}");

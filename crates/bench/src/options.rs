@@ -83,7 +83,9 @@ pub struct KmipArgs {
     pub open_concurrency: Option<usize>,
     /// Linux: the process id of the server, on this machine, whose resident memory
     /// (VmRSS in /proc/PID/status) is sampled over the measured phase (for idle: from
-    /// the first connection to the end of the hold) and reported: start, peak, end.
+    /// the first connection to the end of the hold) and reported: start, peak, end;
+    /// and whose CPU time over that phase (/proc/PID/stat) is reported, user and
+    /// system, and per successful operation.
     #[arg(long, value_name = "PID")]
     pub server_pid: Option<u32>,
     /// Give up on a connection attempt or an operation after this many seconds.
@@ -136,7 +138,7 @@ pub struct BenchConfig {
     pub resumption: bool,
     /// Connections opened at once (idle workload; the default otherwise).
     pub open_concurrency: usize,
-    /// The server process whose RSS is sampled.
+    /// The server process whose RSS and CPU time are sampled.
     pub server_pid: Option<u32>,
     /// Connect and operation timeout.
     pub timeout: Duration,

@@ -168,6 +168,16 @@ pub struct Report {
     /// A few RSS figures spread over the measured phase: seconds since its start, KiB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_rss_samples: Option<Vec<RssSample>>,
+    /// The server's user-mode CPU seconds over the measured phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_user_s: Option<f64>,
+    /// The server's kernel CPU seconds over the measured phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_system_s: Option<f64>,
+    /// The server's CPU (user and system) per successful operation, in microseconds
+    /// (per message for a batched workload).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_us_per_op: Option<f64>,
     /// The server process had exited before the end (its last figures are reported).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub server_exited: bool,
@@ -215,6 +225,11 @@ impl Report {
             report.server_rss_kib_end = Some(rss.end_kib);
             report.server_rss_samples = Some(rss.samples.clone());
             report.server_exited = rss.gone;
+            if let Some(cpu) = rss.cpu {
+                report.server_cpu_user_s = Some(rounded(cpu.user_s, 2));
+                report.server_cpu_system_s = Some(rounded(cpu.system_s, 2));
+                report.server_cpu_us_per_op = cpu.us_per_op(m.ops).map(|us| rounded(us, 1));
+            }
         }
         report
     }
@@ -257,6 +272,9 @@ impl Report {
             server_rss_kib_peak: None,
             server_rss_kib_end: None,
             server_rss_samples: None,
+            server_cpu_user_s: None,
+            server_cpu_system_s: None,
+            server_cpu_us_per_op: None,
             server_exited: false,
         }
     }
@@ -350,6 +368,12 @@ impl Report {
                     samples.iter().map(|s| format!("{:.1} s {}", s.t_s, mib(s.kib))).collect();
                 let _ = writeln!(out, "  over time  {}", text.join(" · "));
             }
+        }
+        if let (Some(user), Some(system)) = (self.server_cpu_user_s, self.server_cpu_system_s) {
+            let per_op = self
+                .server_cpu_us_per_op
+                .map_or(String::new(), |us| format!(": {us:.1} µs per op"));
+            let _ = writeln!(out, "  server CPU user {user:.2} s, system {system:.2} s{per_op}");
         }
         for (reason, n) in &self.errors_by_reason {
             let example = self.error_examples.get(reason).map_or("", String::as_str);
@@ -470,6 +494,7 @@ mod tests {
                 RssSample { t_s: 1.5, kib: 40_960 },
                 RssSample { t_s: 3.0, kib: 30_720 },
             ],
+            cpu: None,
         }
     }
 
@@ -501,6 +526,22 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("0.0 s 10.0 MiB · 1.5 s 40.0 MiB · 3.0 s 30.0 MiB"), "{text}");
+        assert!(json.get("server_cpu_us_per_op").is_none() && !text.contains("server CPU"));
+
+        // With the server's CPU time: per operation, user and system apart.
+        for _ in 0..3 {
+            m.record_success(Done::ONE, Duration::from_micros(100));
+        }
+        m.server_rss = Some(crate::memory::RssSummary {
+            cpu: Some(crate::cpu::CpuUsed { user_s: 0.0003, system_s: 0.0001 }),
+            ..rss()
+        });
+        let report = Report::measured(info(None), &m);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["server_cpu_us_per_op"], 100.0);
+        assert_eq!(json["server_cpu_user_s"], 0.0);
+        let text = report.to_text();
+        assert!(text.contains("server CPU user 0.00 s, system 0.00 s: 100.0 µs per op"), "{text}");
     }
 
     #[test]

@@ -238,6 +238,10 @@ fn assert_server_rss(report: &Value, pid: u32) {
     assert!(!samples.is_empty() && samples.len() <= 11, "{report}");
     assert!(samples.iter().all(|s| s["kib"].as_u64().is_some_and(|k| k > 0)), "{report}");
     assert!(report.get("server_exited").is_none(), "{report}");
+    // Its CPU time over the phase, which a run this short may round to zero.
+    for field in ["server_cpu_user_s", "server_cpu_system_s", "server_cpu_us_per_op"] {
+        assert!(report[field].as_f64().is_some_and(|v| v >= 0.0), "{field}: {report}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,6 +320,7 @@ async fn idle_connections_are_held_and_the_server_rss_is_reported() {
     assert_server_rss(&bench_json(&addr, &files, &args).await, pid);
     let report = bench_json(&addr, &files, &get).await;
     assert!(report.get("server_rss_kib_start").is_none(), "{report}");
+    assert!(report.get("server_cpu_us_per_op").is_none(), "{report}");
     assert!(report.get("held").is_none(), "{report}");
 
     // A process that is not there is refused before anything is sent.
