@@ -701,7 +701,7 @@ impl SqlStore {
         loop {
             let rows = sqlx::query(AssertSqlSafe(format!(
                 "SELECT {BLOCK_COLS} FROM audit_blocks WHERE first_seq >= $1 AND first_seq <= $2 \
-                 ORDER BY first_seq LIMIT 100"
+                 ORDER BY first_seq LIMIT {BLOCKS_PER_QUERY}"
             )))
             .bind(to_i64(walk.expected, "seq")?)
             .bind(to_i64(head_seq, "seq")?)
@@ -735,6 +735,9 @@ impl SqlStore {
         Ok(AuditVerification::Intact { records: last, head: walk.prev })
     }
 }
+
+/// Most audit blocks one query reads, when listing or verifying.
+const BLOCKS_PER_QUERY: usize = 32;
 
 /// The columns of an `audit_blocks` row, as [`read_block`] reads them.
 const BLOCK_COLS: &str = "first_seq, last_seq, domain_id, prev_hash, hash, records";
@@ -1228,12 +1231,15 @@ impl Store for SqlStore {
             let rows = q.bind(after).fetch_all(pool).await?;
             let mut records = rows.iter().map(audit_record).collect::<Result<Vec<_>>>()?;
             let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
-            // A few blocks at a time: a block holds up to thousands of records.
+            // A few blocks at a time (each holds at least one record, and
+            // up to thousands): as many as the records still wanted, at most
+            // BLOCKS_PER_QUERY.
             let mut cursor = after;
             while records.len() < wanted {
+                let blocks = (wanted - records.len()).min(BLOCKS_PER_QUERY);
                 let mut q = sqlx::query(AssertSqlSafe(format!(
                     "SELECT {BLOCK_COLS} FROM audit_blocks WHERE {domain_clause}last_seq > {after_param} \
-                     ORDER BY last_seq LIMIT 8"
+                     ORDER BY last_seq LIMIT {blocks}"
                 )));
                 if let Some(d) = domain_id {
                     q = q.bind(d);
@@ -1246,8 +1252,11 @@ impl Store for SqlStore {
                     let block = read_block(row)?;
                     cursor = to_i64(block.last_seq, "seq")?;
                     let (block, _) = block.records()?;
-                    let left = wanted.saturating_sub(records.len());
+                    let left = wanted - records.len();
                     records.extend(block.into_iter().filter(|r| r.seq > after_seq).take(left));
+                    if records.len() == wanted {
+                        break;
+                    }
                 }
             }
             Ok(records)

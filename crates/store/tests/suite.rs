@@ -84,6 +84,7 @@ suite!(
     insert_into_missing_domain_fails_alone,
     cas_race_loses_no_update,
     audit_chain_detects_tampering,
+    audit_listing_spans_many_blocks,
     master_key_rotation_and_wrong_key,
     sealed_material_is_bound_to_its_row,
     credentials_tokens_policies,
