@@ -632,13 +632,7 @@ async fn set_block(pool: &sqlx::AnyPool, first: i64, records: &[u8], hash: &[u8]
 pub async fn audit_records_from_before_blocks(backend: keyward_store::Backend) {
     use aws_lc_rs::digest::{Context, SHA256};
     let h = Harness::new(backend).await;
-    let url = match backend {
-        Backend::Sqlite => format!("sqlite://{}", h._dir_path().join("v5.db").display()),
-        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_v5", h.pg_name())),
-    };
-    if backend == Backend::Postgres {
-        h.create_sibling_db("_v5").await;
-    }
+    let url = h.sibling("v5").await;
     let (_, pool) = connect_pool(&url, 2, 5).await.unwrap();
     // The chain's canonical encoding, as documented in the store's audit
     // module, written out independently here.
@@ -733,9 +727,7 @@ pub async fn audit_records_from_before_blocks(backend: keyward_store::Backend) {
         other => panic!("{other:?}"),
     }
     store.close().await;
-    if backend == Backend::Postgres {
-        h.drop_sibling_db("_v5").await;
-    }
+    h.drop_sibling("v5").await;
     h.finish().await;
 }
 
@@ -991,16 +983,7 @@ pub async fn upgrade_from_previous_schema(backend: keyward_store::Backend) {
     // A database at schema 1 with data, then opened by the current code.
     let h = Harness::new(backend).await;
     // Harness::new applied everything; build a second database at version 1 instead.
-    let url = match backend {
-        Backend::Sqlite => {
-            let dir = h._dir_path().join("old.db");
-            format!("sqlite://{}", dir.display())
-        }
-        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_old", h.pg_name())),
-    };
-    if backend == Backend::Postgres {
-        h.create_sibling_db("_old").await;
-    }
+    let url = h.sibling("old").await;
     let (_, pool) = connect_pool(&url, 2, 1).await.unwrap();
     sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ('old', 'Old', 0)")
         .execute(&pool)
@@ -1031,9 +1014,7 @@ pub async fn upgrade_from_previous_schema(backend: keyward_store::Backend) {
         &[1; 32]
     );
     store.close().await;
-    if backend == Backend::Postgres {
-        h.drop_sibling_db("_old").await;
-    }
+    h.drop_sibling("old").await;
     h.finish().await;
 }
 
@@ -1135,13 +1116,7 @@ pub async fn upgrade_from_schema_4_without_3(backend: keyward_store::Backend) {
 
 async fn upgrade_to_current(backend: keyward_store::Backend, with_4: bool) {
     let h = Harness::new(backend).await;
-    let url = match backend {
-        Backend::Sqlite => format!("sqlite://{}", h._dir_path().join("v2.db").display()),
-        Backend::Postgres => h.url.clone().replace(&h.pg_name(), &format!("{}_v2", h.pg_name())),
-    };
-    if backend == Backend::Postgres {
-        h.create_sibling_db("_v2").await;
-    }
+    let url = h.sibling("v2").await;
     let (_, pool) = connect_pool(&url, 2, 2).await.unwrap();
     for sql in [
         "INSERT INTO accounts (id, name, created_at) VALUES ('old', 'Old', 0)",
@@ -1173,9 +1148,7 @@ async fn upgrade_to_current(backend: keyward_store::Backend, with_4: bool) {
     let store = SqlStore::open(&url, h.master.clone()).await.unwrap();
     assert_eq!(store.get_server_secret("server-ca").await.unwrap(), Some(Secret::from_slice(b"k")));
     store.close().await;
-    if backend == Backend::Postgres {
-        h.drop_sibling_db("_v2").await;
-    }
+    h.drop_sibling("v2").await;
     h.finish().await;
 }
 

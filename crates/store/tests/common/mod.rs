@@ -93,19 +93,34 @@ impl Harness {
         self.pg_db.clone().unwrap_or_default()
     }
 
-    /// Creates another database named after this one plus `suffix`.
-    pub async fn create_sibling_db(&self, suffix: &str) {
-        let mut conn = sqlx::AnyConnection::connect(&postgres_admin_url()).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {}{suffix}", self.pg_name())))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        conn.close().await.ok();
+    /// A second, empty database beside this one, for a test to migrate as it
+    /// likes: a file `{name}.db` in the temp dir on SQLite, a database named
+    /// after this one plus `_{name}` on PostgreSQL. Returns its URL.
+    pub async fn sibling(&self, name: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => {
+                format!("sqlite://{}", self._dir_path().join(format!("{name}.db")).display())
+            }
+            Backend::Postgres => {
+                let db = format!("{}_{name}", self.pg_name());
+                let mut conn =
+                    sqlx::AnyConnection::connect(&postgres_admin_url()).await.expect("connect");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create database");
+                conn.close().await.ok();
+                self.url.replace(&self.pg_name(), &db)
+            }
+        }
     }
 
-    /// Drops a database made by [`Harness::create_sibling_db`].
-    pub async fn drop_sibling_db(&self, suffix: &str) {
-        drop_database(&format!("{}{suffix}", self.pg_name())).await;
+    /// Drops a database made by [`Harness::sibling`] (a SQLite file goes with
+    /// the temp dir).
+    pub async fn drop_sibling(&self, name: &str) {
+        if self.backend == Backend::Postgres {
+            drop_database(&format!("{}_{name}", self.pg_name())).await;
+        }
     }
 
     /// Closes the pool and drops the PostgreSQL database.
