@@ -680,41 +680,19 @@ impl SqlStore {
         let head_hash: Vec<u8> = head.try_get(1)?;
         let mut walk = ChainWalk { prev: audit::GENESIS, expected: 1 };
         // The records written one per row (before blocks), then the blocks.
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, domain_id, credential_id, identities, operation, object_id, result, hash \
-                 FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
-            )
-            .bind(to_i64(walk.expected, "seq")?)
-            .bind(to_i64(head_seq, "seq")?)
-            .fetch_all(pool)
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                if let Some(broken) = walk.record(r) {
-                    return Ok(broken);
-                }
-            }
+        let rows = "SELECT seq, at, domain_id, credential_id, identities, operation, object_id, \
+                    result, hash FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000";
+        if let Some(broken) = self.walk_pages(rows, head_seq, &mut walk, ChainWalk::record).await? {
+            return Ok(broken);
         }
-        loop {
-            let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT {BLOCK_COLS} FROM audit_blocks WHERE first_seq >= $1 AND first_seq <= $2 \
-                 ORDER BY first_seq LIMIT {BLOCKS_PER_QUERY}"
-            )))
-            .bind(to_i64(walk.expected, "seq")?)
-            .bind(to_i64(head_seq, "seq")?)
-            .fetch_all(pool)
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                if let Some(broken) = walk.block(r) {
-                    return Ok(broken);
-                }
-            }
+        let blocks = format!(
+            "SELECT {BLOCK_COLS} FROM audit_blocks WHERE first_seq >= $1 AND first_seq <= $2 \
+             ORDER BY first_seq LIMIT {BLOCKS_PER_QUERY}"
+        );
+        if let Some(broken) =
+            self.walk_pages(&blocks, head_seq, &mut walk, ChainWalk::block).await?
+        {
+            return Ok(broken);
         }
         let last = walk.expected - 1;
         if last != head_seq {
@@ -733,6 +711,33 @@ impl SqlStore {
             });
         }
         Ok(AuditVerification::Intact { records: last, head: walk.prev })
+    }
+
+    /// Feeds `walk` the rows of `sql` (parameters: the walk's next sequence
+    /// number and the chain head's), a page at a time, until none is left or
+    /// `step` finds the chain broken.
+    async fn walk_pages(
+        &self,
+        sql: &str,
+        head_seq: u64,
+        walk: &mut ChainWalk,
+        step: fn(&mut ChainWalk, &AnyRow) -> Option<AuditVerification>,
+    ) -> Result<Option<AuditVerification>> {
+        loop {
+            let rows = sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .bind(to_i64(walk.expected, "seq")?)
+                .bind(to_i64(head_seq, "seq")?)
+                .fetch_all(&self.inner.pool)
+                .await?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            for r in &rows {
+                if let Some(broken) = step(walk, r) {
+                    return Ok(Some(broken));
+                }
+            }
+        }
     }
 }
 
