@@ -672,66 +672,102 @@ impl SqlStore {
         rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
     }
 
+    /// Walks every row a listing can show, from the chain's start: all of
+    /// `audit_log` by sequence number, then all of `audit_blocks` in the order
+    /// listings read them (by last sequence number), each required to continue
+    /// the chain exactly where the one before it ended. Then the walk must end
+    /// at the chain head: a row past it, or one before it that is missing, is
+    /// reported. Records appended while the walk runs are walked too (the head
+    /// and the records it covers are written in one transaction).
     async fn verify_chain(&self) -> Result<AuditVerification> {
-        let pool = &self.inner.pool;
-        let head =
-            sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
-        let head_seq = to_u64(head.try_get(0)?, "audit head")?;
-        let head_hash: Vec<u8> = head.try_get(1)?;
-        let mut walk = ChainWalk { prev: audit::GENESIS, expected: 1 };
-        // The records written one per row (before blocks), then the blocks.
         let rows = "SELECT seq, at, domain_id, credential_id, identities, operation, object_id, \
-                    result, hash FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000";
-        if let Some(broken) = self.walk_pages(rows, head_seq, &mut walk, ChainWalk::record).await? {
-            return Ok(broken);
-        }
+                    result, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000";
         let blocks = format!(
-            "SELECT {BLOCK_COLS} FROM audit_blocks WHERE first_seq >= $1 AND first_seq <= $2 \
-             ORDER BY first_seq LIMIT {BLOCKS_PER_QUERY}"
+            "SELECT {BLOCK_COLS} FROM audit_blocks WHERE last_seq > $1 \
+             ORDER BY last_seq LIMIT {BLOCKS_PER_QUERY}"
         );
-        if let Some(broken) =
-            self.walk_pages(&blocks, head_seq, &mut walk, ChainWalk::block).await?
-        {
-            return Ok(broken);
+        let mut walk = ChainWalk { prev: audit::GENESIS, expected: 1 };
+        // Keys of the last row walked in each table: every row is read,
+        // whatever its sequence numbers (a negative one is reported).
+        let (mut row_cursor, mut block_cursor) = (i64::MIN, i64::MIN);
+        // The head read after the previous walk: every record up to it was
+        // committed before this walk began, so this walk must reach it.
+        let mut reached_by_now = 0;
+        for _ in 0..VERIFY_ROUNDS {
+            let walked = |w: &ChainWalk| w.expected - 1;
+            let step = self.walk_pages(rows, &mut row_cursor, 0, &mut walk, ChainWalk::record);
+            if let Some(broken) = step.await? {
+                return Ok(broken);
+            }
+            let step = self.walk_pages(&blocks, &mut block_cursor, 1, &mut walk, ChainWalk::block);
+            if let Some(broken) = step.await? {
+                return Ok(broken);
+            }
+            if walked(&walk) < reached_by_now {
+                return Ok(AuditVerification::Broken {
+                    position: walk.expected,
+                    reason: format!(
+                        "records {} to {reached_by_now} are missing (the chain head says \
+                         {reached_by_now})",
+                        walk.expected
+                    ),
+                });
+            }
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&self.inner.pool)
+                .await?;
+            let head_seq = to_u64(head.try_get(0)?, "audit head")?;
+            let head_hash: Vec<u8> = head.try_get(1)?;
+            if walked(&walk) > head_seq {
+                return Ok(AuditVerification::Broken {
+                    position: head_seq + 1,
+                    reason: format!(
+                        "records {} to {} are past the chain head ({head_seq}): they were \
+                         added outside Keyward",
+                        head_seq + 1,
+                        walked(&walk)
+                    ),
+                });
+            }
+            if walked(&walk) == head_seq {
+                if head_hash.as_slice() != walk.prev {
+                    return Ok(AuditVerification::Broken {
+                        position: head_seq,
+                        reason: "the chain head's hash does not match the last record".into(),
+                    });
+                }
+                return Ok(AuditVerification::Intact { records: head_seq, head: walk.prev });
+            }
+            // Records were appended while the walk ran (or are missing: the
+            // next round tells).
+            reached_by_now = head_seq;
         }
-        let last = walk.expected - 1;
-        if last != head_seq {
-            return Ok(AuditVerification::Broken {
-                position: walk.expected,
-                reason: format!(
-                    "records {} to {head_seq} are missing (the chain head says {head_seq})",
-                    walk.expected
-                ),
-            });
-        }
-        if head_hash.as_slice() != walk.prev {
-            return Ok(AuditVerification::Broken {
-                position: head_seq,
-                reason: "the chain head's hash does not match the last record".into(),
-            });
-        }
-        Ok(AuditVerification::Intact { records: last, head: walk.prev })
+        Err(Error::Retry(format!(
+            "the audit log grew during each of {VERIFY_ROUNDS} walks to its head; verify again"
+        )))
     }
 
-    /// Feeds `walk` the rows of `sql` (parameters: the walk's next sequence
-    /// number and the chain head's), a page at a time, until none is left or
-    /// `step` finds the chain broken.
+    /// Feeds `walk` the rows of `sql` (parameter: the key after which to
+    /// read, `cursor`, which moves to the key, column `key`, of the last row
+    /// read), a page at a time, until none is left or `step` finds the chain
+    /// broken.
     async fn walk_pages(
         &self,
         sql: &str,
-        head_seq: u64,
+        cursor: &mut i64,
+        key: usize,
         walk: &mut ChainWalk,
         step: fn(&mut ChainWalk, &AnyRow) -> Option<AuditVerification>,
     ) -> Result<Option<AuditVerification>> {
         loop {
             let rows = sqlx::query(AssertSqlSafe(sql.to_owned()))
-                .bind(to_i64(walk.expected, "seq")?)
-                .bind(to_i64(head_seq, "seq")?)
+                .bind(*cursor)
                 .fetch_all(&self.inner.pool)
                 .await?;
-            if rows.is_empty() {
+            let Some(last) = rows.last() else {
                 return Ok(None);
-            }
+            };
+            *cursor = last.try_get(key)?;
             for r in &rows {
                 if let Some(broken) = step(walk, r) {
                     return Ok(Some(broken));
@@ -740,6 +776,10 @@ impl SqlStore {
         }
     }
 }
+
+/// Most walks [`SqlStore::verify_chain`] makes to catch up with a head that
+/// keeps moving.
+const VERIFY_ROUNDS: usize = 64;
 
 /// Most audit blocks one query reads, when listing or verifying.
 const BLOCKS_PER_QUERY: usize = 32;
@@ -812,11 +852,20 @@ struct ChainWalk {
 }
 
 impl ChainWalk {
+    /// The chain is broken where record `next` was read in place of the
+    /// expected one: a gap if it is later, a record read twice or out of
+    /// order (a row added outside Keyward) if it is earlier.
     fn missing(&self, next: u64) -> AuditVerification {
-        AuditVerification::Broken {
-            position: self.expected,
-            reason: format!("record {} is missing (next present record is {next})", self.expected),
-        }
+        let reason = if next > self.expected {
+            format!("record {} is missing (next present record is {next})", self.expected)
+        } else {
+            format!(
+                "a row holding record {next} is where record {} should be: a record is stored \
+                 twice or out of order",
+                self.expected
+            )
+        };
+        AuditVerification::Broken { position: self.expected, reason }
     }
 
     /// Takes a row of `audit_log`; what breaks the chain there, if anything.

@@ -85,6 +85,7 @@ suite!(
     cas_race_loses_no_update,
     audit_chain_detects_tampering,
     audit_listing_spans_many_blocks,
+    audit_rows_outside_the_chain_are_found,
     master_key_rotation_and_wrong_key,
     sealed_material_is_bound_to_its_row,
     credentials_tokens_policies,

@@ -601,6 +601,94 @@ pub async fn audit_listing_spans_many_blocks(h: &Harness) {
     }
 }
 
+/// Rows added to the audit tables outside Keyward are found wherever they sit:
+/// verification reads every row a listing can show, not only those between the
+/// chain's start and its head.
+pub async fn audit_rows_outside_the_chain_are_found(h: &Harness) {
+    let s = &h.store;
+    setup(s).await;
+    // Records 1 to 6 a block each, then 7 to 11 in one block.
+    for i in 0..6 {
+        s.append_audit(event("Get", i)).await.unwrap();
+    }
+    let mut batch = Batch::new(DOMAIN);
+    for i in 6..11 {
+        batch = batch.audit(event("Encrypt", i));
+    }
+    s.apply(batch).await.unwrap();
+    assert_eq!(block_holding(s.pool(), 9).await.0, 7);
+    let intact = s.verify_audit_chain().await.unwrap();
+    assert!(matches!(intact, AuditVerification::Intact { records: 11, .. }), "{intact:?}");
+    let pool = s.pool();
+    let broken_at = |position: u64, words: &'static str| {
+        move |v: AuditVerification| match v {
+            AuditVerification::Broken { position: p, reason } => {
+                assert_eq!(p, position, "{reason}");
+                assert!(reason.contains(words), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    // A copy of block 1 stored under other sequence numbers, each time
+    // removed again after the check.
+    let forge = |first: i64, last: i64| {
+        sqlx::query(
+            "INSERT INTO audit_blocks (first_seq, last_seq, domain_id, prev_hash, hash, records) \
+             SELECT $1, $2, domain_id, prev_hash, hash, records FROM audit_blocks \
+             WHERE first_seq = 1",
+        )
+        .bind(first)
+        .bind(last)
+        .execute(pool)
+    };
+    let unforge = |first: i64| {
+        sqlx::query("DELETE FROM audit_blocks WHERE first_seq = $1").bind(first).execute(pool)
+    };
+    // Before the first record.
+    forge(0, 0).await.unwrap();
+    broken_at(1, "twice or out of order")(s.verify_audit_chain().await.unwrap());
+    unforge(0).await.unwrap();
+    // Inside a block of five, ending before it.
+    forge(8, 8).await.unwrap();
+    broken_at(7, "missing")(s.verify_audit_chain().await.unwrap());
+    unforge(8).await.unwrap();
+    // Past the head.
+    forge(12, 12).await.unwrap();
+    broken_at(12, "altered")(s.verify_audit_chain().await.unwrap());
+    unforge(12).await.unwrap();
+    // A sequence number no record can have.
+    forge(-1, -1).await.unwrap();
+    broken_at(1, "cannot be read")(s.verify_audit_chain().await.unwrap());
+    unforge(-1).await.unwrap();
+    // A row of the one-record-per-row table, past the head.
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, domain_id, credential_id, identities, operation, \
+         object_id, result, hash) VALUES (99, 0, NULL, NULL, '[]', 'Forged', NULL, 'ok', $1)",
+    )
+    .bind(vec![0u8; 32])
+    .execute(pool)
+    .await
+    .unwrap();
+    broken_at(1, "missing")(s.verify_audit_chain().await.unwrap());
+    sqlx::query("DELETE FROM audit_log WHERE seq = 99").execute(pool).await.unwrap();
+    // A record that chains, but was added without moving the head: the head
+    // is set back to record 10 while record 11 stays.
+    let recs = s.list_audit(None, 0, 100).await.unwrap();
+    sqlx::query("UPDATE audit_head SET seq = 10, hash = $1 WHERE id = 1")
+        .bind(recs[9].hash.to_vec())
+        .execute(pool)
+        .await
+        .unwrap();
+    broken_at(11, "past the chain head")(s.verify_audit_chain().await.unwrap());
+    sqlx::query("UPDATE audit_head SET seq = 11, hash = $1 WHERE id = 1")
+        .bind(recs[10].hash.to_vec())
+        .execute(pool)
+        .await
+        .unwrap();
+    let intact = s.verify_audit_chain().await.unwrap();
+    assert!(matches!(intact, AuditVerification::Intact { records: 11, .. }), "{intact:?}");
+}
+
 /// The audit block holding record `seq`: its first and last record, its
 /// encoded records and its stored hash.
 async fn block_holding(pool: &sqlx::AnyPool, seq: i64) -> (i64, i64, Vec<u8>, Vec<u8>) {
