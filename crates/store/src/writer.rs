@@ -395,9 +395,6 @@ struct AuditBlock<'a> {
     records: Vec<u8>,
 }
 
-/// Most records in one block: a block is decoded whole when it is listed.
-const BLOCK_RECORDS: usize = 4_096;
-
 /// Chains audit records after a head, one by one, and gathers each run of
 /// consecutive records of one domain into an [`AuditBlock`].
 struct AuditChain<'a> {
@@ -416,7 +413,8 @@ impl<'a> AuditChain<'a> {
     /// Chains `event` next; returns its sequence number.
     fn push(&mut self, event: &'a AuditEvent) -> u64 {
         if let Some(last) = self.open.last()
-            && (last.domain_id != event.domain_id || self.open.len() == BLOCK_RECORDS)
+            && (last.domain_id != event.domain_id
+                || self.open.len() == crate::audit::block::MAX_RECORDS)
         {
             self.close();
         }

@@ -32,6 +32,17 @@ use crate::types::AuditEvent;
 /// The encoding's version, the block's first byte.
 const FORMAT: u8 = 1;
 
+/// Most records in one block: a block is decoded whole when it is listed or
+/// verified, so the writer cuts blocks at this size and a longer one is refused.
+pub(crate) const MAX_RECORDS: usize = 4_096;
+
+/// Most bytes of text the records of one block may decode to, repeated values
+/// counted each time (a repeated identity list is shared, not copied). A
+/// record's text is a few hundred bytes, so this is far above any block Keyward
+/// writes; it keeps a damaged or forged block, whose every record repeats a long
+/// value in one byte, from taking memory without bound.
+const MAX_DECODED_TEXT: usize = 16 << 20;
+
 /// The field repeats the previous record's value.
 const SAME: u8 = 0;
 /// A value follows.
@@ -61,6 +72,15 @@ pub(crate) enum BlockError {
     /// A timestamp is out of range.
     #[error("record {0} of the block has an out-of-range time")]
     Time(usize),
+    /// The row says the block holds more records than a block may.
+    #[error("the block would hold {0} records, more than the {MAX_RECORDS} a block may")]
+    TooManyRecords(usize),
+    /// The records' text, repeated values counted each time, is larger than
+    /// any block Keyward writes.
+    #[error(
+        "the records up to record {0} of the block decode to more than {MAX_DECODED_TEXT} bytes of text"
+    )]
+    TooLarge(usize),
 }
 
 /// Encodes `events`, all of one domain, as a block.
@@ -103,7 +123,11 @@ pub(crate) fn decode(
     if format != FORMAT {
         return Err(BlockError::Format(format));
     }
+    if count > MAX_RECORDS {
+        return Err(BlockError::TooManyRecords(count));
+    }
     let mut r = Reader { rest, record: 0 };
+    let mut text = 0usize;
     // Each record takes at least 13 bytes: a hostile count allocates nothing.
     let mut events: Vec<AuditEvent> = Vec::with_capacity(count.min(rest.len() / 13));
     for record in 0..count {
@@ -127,6 +151,16 @@ pub(crate) fn decode(
         let operation = r.str(prev.map(|p| &p.operation))?;
         let object_id = r.opt(prev.map(|p| &p.object_id))?;
         let result = r.str(prev.map(|p| &p.result))?;
+        let opt_len = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        text = text
+            .saturating_add(domain.map_or(0, str::len))
+            .saturating_add(opt_len(&credential_id))
+            .saturating_add(operation.len())
+            .saturating_add(opt_len(&object_id))
+            .saturating_add(result.len());
+        if text > MAX_DECODED_TEXT {
+            return Err(BlockError::TooLarge(record));
+        }
         events.push(AuditEvent {
             at,
             domain_id: domain.map(str::to_owned),
@@ -290,11 +324,43 @@ mod tests {
         huge.extend_from_slice(&0i64.to_be_bytes());
         huge.push(NEW);
         huge.extend_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(decode(&huge, None, usize::MAX), Err(BlockError::Truncated(0))));
+        assert!(matches!(decode(&huge, None, 1), Err(BlockError::Truncated(0))));
+        assert!(matches!(
+            decode(&huge, None, usize::MAX),
+            Err(BlockError::TooManyRecords(usize::MAX))
+        ));
         // Not UTF-8.
         let mut bad = vec![FORMAT];
         bad.extend_from_slice(&0i64.to_be_bytes());
         bad.extend_from_slice(&[NEW, 0, 0, 0, 1, 0xff]);
         assert!(matches!(decode(&bad, None, 1), Err(BlockError::Utf8(0))));
+    }
+
+    #[test]
+    fn repeated_values_cannot_decode_to_unbounded_text() {
+        let ids: Arc<[String]> = vec!["urn:v1:eu:identity:account:ab12345-ovh".to_owned()].into();
+        // The largest block Keyward writes, of records that all repeat the
+        // first: decoded whole.
+        let full: Vec<AuditEvent> =
+            (0..MAX_RECORDS).map(|_| ev(1_700_000_000, Some("c"), &ids, "Get")).collect();
+        let refs: Vec<&AuditEvent> = full.iter().collect();
+        let block = encode(&refs);
+        assert_eq!(decode(&block, Some("d"), MAX_RECORDS).unwrap().len(), MAX_RECORDS);
+        // A first record with a 1 MiB object identifier, and every record
+        // after it repeating it in one byte: 4 GiB of text from 1 MiB.
+        let mut long = ev(1_700_000_000, Some("c"), &ids, "Get");
+        long.object_id = Some("k".repeat(1 << 20));
+        let mut block = encode(&[&long]);
+        for _ in 1..MAX_RECORDS {
+            block.extend_from_slice(&to_micros(long.at).to_be_bytes());
+            block.extend_from_slice(&[SAME; 5]);
+        }
+        assert!(block.len() < (1 << 20) + 16 * MAX_RECORDS, "{}", block.len());
+        // The record that takes the text past the limit is the one refused.
+        let within = MAX_DECODED_TEXT / (1 << 20);
+        assert!(matches!(
+            decode(&block, Some("d"), MAX_RECORDS),
+            Err(BlockError::TooLarge(n)) if n == within - 1
+        ));
     }
 }
