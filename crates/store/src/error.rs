@@ -60,6 +60,15 @@ pub enum Error {
     /// its busy timeout). Nothing was written; the request can be retried as is.
     #[error("the database aborted the write because of concurrent work ({0}); retry it")]
     Retry(String),
+    /// The connection to the database failed while a transaction was being
+    /// committed, so whether the write took effect is not known: it is not
+    /// retried (a retry could apply it twice, or append its audit records
+    /// twice). Read the state back before repeating the request.
+    #[error(
+        "the database connection failed while committing ({0}): the write may or may not have \
+         been applied; check before repeating it"
+    )]
+    CommitOutcomeUnknown(String),
     /// The database reported an error.
     #[error("database error: {0}")]
     Database(String),

@@ -249,6 +249,10 @@ async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Ve
                 }
                 return;
             }
+            Err(Error::CommitOutcomeUnknown(why)) => {
+                writer.discard();
+                return fail_unknown(group, &why);
+            }
             Err(_) => writer.discard(),
         }
     }
@@ -265,6 +269,10 @@ async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Ve
                 let _ = req.reply.send(res);
             }
         }
+        Err(Error::CommitOutcomeUnknown(why)) => {
+            writer.discard();
+            fail_unknown(group, &why);
+        }
         Err(_) => {
             writer.discard();
             // Retry each request alone so one's failure is not another's.
@@ -273,6 +281,14 @@ async fn process(writer: &mut WriterConnection, backend: Backend, group: &mut Ve
                 let _ = req.reply.send(res);
             }
         }
+    }
+}
+
+/// Answers every request of a group whose commit may or may not have taken
+/// effect: running it again could apply it twice.
+fn fail_unknown(group: &mut Vec<Request>, why: &str) {
+    for req in group.drain(..) {
+        let _ = req.reply.send(Err(Error::CommitOutcomeUnknown(why.to_owned())));
     }
 }
 
@@ -360,8 +376,18 @@ async fn run_group(
     {
         store_head(&mut tx, h).await?;
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(results)
+}
+
+/// Commits `tx`. An error the database itself reports means the transaction
+/// was rolled back; any other (the connection failed) leaves its outcome
+/// unknown: [`Error::CommitOutcomeUnknown`], which [`process`] does not retry.
+async fn commit(tx: sqlx::Transaction<'_, Any>) -> Result<()> {
+    tx.commit().await.map_err(|e| match e {
+        sqlx::Error::Database(_) => Error::from(e),
+        other => Error::CommitOutcomeUnknown(other.to_string()),
+    })
 }
 
 /// The rows a group of append-only jobs writes, the audit chain head after
@@ -524,7 +550,7 @@ async fn run_appends(
     if let Some(h) = appends.head {
         store_head(&mut tx, h).await?;
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(appends.outputs)
 }
 

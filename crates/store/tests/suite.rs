@@ -69,6 +69,14 @@ macro_rules! suite {
             fn audit_records_from_before_blocks() {
                 run(cases::audit_records_from_before_blocks(Backend::Postgres))
             }
+            #[test]
+            fn a_commit_whose_answer_is_lost_is_not_run_again() {
+                run(async {
+                    let h = Harness::new(Backend::Postgres).await;
+                    cases::a_commit_whose_answer_is_lost_is_not_run_again(&h).await;
+                    h.finish().await;
+                })
+            }
         }
     };
 }

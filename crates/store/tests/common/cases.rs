@@ -689,6 +689,58 @@ pub async fn audit_rows_outside_the_chain_are_found(h: &Harness) {
     assert!(matches!(intact, AuditVerification::Intact { records: 11, .. }), "{intact:?}");
 }
 
+/// PostgreSQL: when the connection is lost after the server committed a group
+/// but before its answer arrived, the writer does not run the group again —
+/// that would append its audit records a second time — and tells each caller
+/// that the outcome is unknown.
+pub async fn a_commit_whose_answer_is_lost_is_not_run_again(h: &Harness) {
+    use std::future::Future;
+    use std::task::Poll;
+
+    use sqlx::Connection;
+
+    setup(&h.store).await;
+    let cutter = super::CommitCutter::start().await;
+    let via = SqlStore::open(&cutter.url(&h.url), h.master.clone()).await.unwrap();
+    assert_eq!(via.append_audit(event("Get", 0)).await.unwrap(), 1);
+    // Hold the chain head, so that the writer's next transaction waits and
+    // the appends below queue up behind it: at least two of them are
+    // written as one group.
+    let mut lock = sqlx::AnyConnection::connect(&h.url).await.unwrap();
+    sqlx::raw_sql("BEGIN; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+    cutter.arm();
+    let mut appends: Vec<_> =
+        (1..=3).map(|i| Box::pin(via.append_audit(event("Get", i)))).collect();
+    // One poll each hands the request to the writer.
+    for a in &mut appends {
+        std::future::poll_fn(|cx| {
+            assert!(a.as_mut().poll(cx).is_pending());
+            Poll::Ready(())
+        })
+        .await;
+    }
+    sqlx::raw_sql("COMMIT").execute(&mut lock).await.unwrap();
+    for a in appends {
+        match a.await {
+            Err(Error::CommitOutcomeUnknown(_)) => {}
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        }
+    }
+    assert!(cutter.cuts() >= 1);
+    // Every record once: each group was committed once, and not again.
+    let records = h.store.list_audit(None, 0, 100).await.unwrap();
+    let mut objects: Vec<_> = records.iter().map(|r| r.event.object_id.clone()).collect();
+    objects.sort();
+    let expected: Vec<_> = (0..=3).map(|i| Some(format!("obj-{i}"))).collect();
+    assert_eq!(objects, expected);
+    let intact = h.store.verify_audit_chain().await.unwrap();
+    assert!(matches!(intact, AuditVerification::Intact { records: 4, .. }), "{intact:?}");
+    via.close().await;
+}
+
 /// The audit block holding record `seq`: its first and last record, its
 /// encoded records and its stored hash.
 async fn block_holding(pool: &sqlx::AnyPool, seq: i64) -> (i64, i64, Vec<u8>, Vec<u8>) {

@@ -166,3 +166,113 @@ pub fn run<F: std::future::Future<Output = ()>>(f: F) {
         .expect("runtime")
         .block_on(f)
 }
+
+/// A TCP proxy in front of the test PostgreSQL server that, while armed, lets
+/// every `COMMIT` reach the server and then cuts the connection instead of
+/// passing the server's answer back: the transaction is committed and the
+/// client cannot know it (a connection lost at the worst moment).
+pub struct CommitCutter {
+    /// The proxy's address.
+    pub addr: std::net::SocketAddr,
+    armed: Arc<std::sync::atomic::AtomicBool>,
+    cuts: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CommitCutter {
+    /// Listens on a free loopback port and forwards to the server of
+    /// [`postgres_admin_url`].
+    pub async fn start() -> Self {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let server = postgres_host_port(&postgres_admin_url());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let armed = Arc::new(AtomicBool::new(false));
+        let cuts = Arc::new(AtomicUsize::new(0));
+        let (armed2, cuts2) = (armed.clone(), cuts.clone());
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(upstream) = tokio::net::TcpStream::connect(&server).await else { continue };
+                let (armed, cuts) = (armed2.clone(), cuts2.clone());
+                tokio::spawn(async move {
+                    let (mut cr, mut cw) = client.into_split();
+                    let (mut sr, mut sw) = upstream.into_split();
+                    let commit_sent = AtomicBool::new(false);
+                    let up = async {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = cr.read(&mut buf).await.unwrap_or(0);
+                            if n == 0 {
+                                return;
+                            }
+                            if armed.load(Ordering::SeqCst) && contains(&buf[..n], b"COMMIT") {
+                                commit_sent.store(true, Ordering::SeqCst);
+                            }
+                            if sw.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    let down = async {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = sr.read(&mut buf).await.unwrap_or(0);
+                            if n == 0 {
+                                return;
+                            }
+                            if commit_sent.load(Ordering::SeqCst)
+                                && contains(&buf[..n], b"COMMIT\0")
+                            {
+                                // Committed on the server: the client never hears it.
+                                cuts.fetch_add(1, Ordering::SeqCst);
+                                return;
+                            }
+                            if cw.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    // Either direction ending ends both: the sockets drop.
+                    tokio::select! {
+                        () = up => {}
+                        () = down => {}
+                    }
+                });
+            }
+        });
+        Self { addr, armed, cuts }
+    }
+
+    /// `url` (a test database's) through this proxy, without TLS so that the
+    /// proxy can see the messages.
+    pub fn url(&self, url: &str) -> String {
+        let host = postgres_host_port(url);
+        let url = url.replacen(&host, &self.addr.to_string(), 1);
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}sslmode=disable")
+    }
+
+    /// Cuts every commit from now on.
+    pub fn arm(&self) {
+        self.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Commits cut so far.
+    pub fn cuts(&self) -> usize {
+        self.cuts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The `host:port` of a PostgreSQL URL (port 5432 when it names none).
+fn postgres_host_port(url: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[scheme_end..];
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.contains(':') { host.to_owned() } else { format!("{host}:5432") }
+}
