@@ -281,15 +281,33 @@ impl Kms {
         Ok(iam::authorize(caller.identities(), &domain.account, &policies, &action, &resource))
     }
 
+    /// Every IAM policy of `account`, however many: a deny among the last of
+    /// them counts as much as one among the first. A stored document that does
+    /// not parse refuses the request rather than being skipped, since it may be
+    /// a deny.
     async fn policies(&self, account: &str) -> Result<Vec<iam::Policy>, Error> {
-        let stored = self
-            .inner
-            .store
-            .list_policies(account, keyward_store::Page { offset: 0, limit: 1000 })
-            .await
-            .map_err(Error::from_store)?;
-        // A policy document that does not parse grants nothing (deny by default).
-        Ok(stored.iter().filter_map(|p| serde_json::from_str(&p.document).ok()).collect())
+        const PAGE: u32 = 1000;
+        let mut policies = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = keyward_store::Page { offset, limit: PAGE };
+            let stored =
+                self.inner.store.list_policies(account, page).await.map_err(Error::from_store)?;
+            for p in &stored {
+                let policy = serde_json::from_str(&p.document).map_err(|e| {
+                    Error::Denied(format!(
+                        "IAM policy {} of this account cannot be read ({e}): no request is \
+                         allowed under its policies until it is fixed",
+                        p.id
+                    ))
+                })?;
+                policies.push(policy);
+            }
+            if stored.len() < PAGE as usize {
+                return Ok(policies);
+            }
+            offset += u64::from(PAGE);
+        }
     }
 
     async fn audit(

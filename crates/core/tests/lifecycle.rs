@@ -171,6 +171,35 @@ async fn iam_denies_by_default_and_domains_are_isolated(env: Env) {
         ResultReason::PermissionDenied
     );
 
+    // A deny counts wherever it sorts among the account's policies, past the
+    // first thousand too.
+    for i in 0..1000 {
+        let filler = format!(
+            r#"{{"id":"f{i:04}","name":"filler","identities":["urn:v1:eu:identity:user:acme/bob"],
+            "resources":["urn:v1:eu:resource:okms:d1/*"],"allow":["okms:kmip:get"]}}"#
+        );
+        env.store.create_policy("acme", &format!("f{i:04}"), "filler", &filler).await.unwrap();
+    }
+    let deny = r#"{"id":"z-deny","name":"deny","identities":["urn:v1:eu:identity:user:acme/alice"],
+        "resources":["urn:v1:eu:resource:okms:d1/*"],"deny":["okms:kmip:getAttributes"]}"#;
+    env.store.create_policy("acme", "z-deny", "deny", deny).await.unwrap();
+    assert_eq!(
+        run(&env.kms, &alice, get.clone()).await.unwrap_err().reason(),
+        ResultReason::PermissionDenied
+    );
+    // A stored document that does not parse (it might be a deny) refuses
+    // rather than being skipped.
+    env.store.delete_policy("acme", "z-deny").await.unwrap();
+    run(&env.kms, &alice, get.clone()).await.unwrap();
+    env.store
+        .create_policy("acme", "y-broken", "broken", r#"{"deny": "okms:kmip:*""#)
+        .await
+        .unwrap();
+    let refused = run(&env.kms, &alice, get.clone()).await.unwrap_err();
+    assert_eq!(refused.reason(), ResultReason::PermissionDenied);
+    assert!(refused.to_string().contains("y-broken"), "{refused}");
+    env.store.delete_policy("acme", "y-broken").await.unwrap();
+
     // The other tenant's root cannot see d1's object from its own domain.
     let stranger = root("d2", "other");
     assert_eq!(
