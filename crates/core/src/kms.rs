@@ -214,7 +214,7 @@ impl Kms {
         let mut attempt = 0;
         let (response, object_id) = loop {
             attempt += 1;
-            let mut ctx = Ctx::new(self, caller, &domain);
+            let mut ctx = Ctx::new(self, caller, &domain, operation);
             ctx.version = batch.version;
             match operations::run(&mut ctx, request.clone()).await {
                 Ok(response) => {
@@ -387,6 +387,8 @@ pub(crate) struct Ctx<'a> {
     pub kms: &'a Kms,
     pub caller: &'a Caller,
     pub domain: &'a DomainInfo,
+    /// The operation being run, which IAM checks on every object it uses.
+    pub operation: Operation,
     pub now: i64,
     /// The protocol version of the message, if any.
     pub version: Option<keyward_ttlv::Version>,
@@ -394,8 +396,27 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(kms: &'a Kms, caller: &'a Caller, domain: &'a DomainInfo) -> Self {
-        Self { kms, caller, domain, now: kms.now(), version: None, changes: Vec::new() }
+    fn new(kms: &'a Kms, caller: &'a Caller, domain: &'a DomainInfo, operation: Operation) -> Self {
+        Self { kms, caller, domain, operation, now: kms.now(), version: None, changes: Vec::new() }
+    }
+
+    /// Refuses unless IAM lets the caller run this operation on object `id`.
+    /// The object a request names is checked before the operation runs; an
+    /// operation that also uses another object — the key that wraps or
+    /// unwraps, the key derived from, the parts joined, the object replaced,
+    /// the public key re-keyed with its private key — checks it here before
+    /// using it, so that a denied key cannot be used through another.
+    pub(crate) async fn authorize_object(&self, id: &str) -> Result<(), Error> {
+        let decision =
+            self.kms.authorize(self.caller, self.domain, self.operation, Some(id)).await?;
+        if decision.is_allowed() {
+            Ok(())
+        } else {
+            Err(Error::Denied(format!(
+                "{} (object {id}, used by this request)",
+                denial_message(&decision, self.operation)
+            )))
+        }
     }
 
     /// A fresh Unique Identifier: a UUID version 7 (RFC 9562), whose leading

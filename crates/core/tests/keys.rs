@@ -370,6 +370,92 @@ async fn a_non_extractable_or_sensitive_key_is_only_returned_wrapped() {
     }
 }
 
+/// What a key that may not leave the server in the clear unwraps may not
+/// leave it either: a Sensitive key wrapped by it and registered, or imported
+/// unwrapped, as a new object does not come back in the clear.
+#[tokio::test]
+async fn a_key_unwrapped_by_a_key_that_may_not_leave_stays_in_the_server() {
+    let env = env().await;
+    let caller = root("d1", "acme");
+    let kek = register(
+        &env,
+        &caller,
+        raw_aes(vec![3; 32]),
+        vec![mask(WRAP | UNWRAP), active(), Attribute::new(AttributeValue::Sensitive(true))],
+    )
+    .await
+    .unwrap();
+    let mut t = aes_template("secret");
+    t.attributes.push(Attribute::new(AttributeValue::Sensitive(true)));
+    let secret = create_with(&env, &caller, t).await;
+    let wrapped = get(&env, &caller, wrapped_get(&secret, spec(&kek, None, None))).await.unwrap();
+
+    // Registered wrapped, then asked for unwrapped.
+    let copy = register(&env, &caller, wrapped.clone(), vec![]).await.unwrap();
+    let request =
+        GetRequest { key_wrap_type: Some(KeyWrapType::NotWrapped), ..get_request(&copy, None) };
+    let err = get(&env, &caller, request).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::NotExtractable, "{err}");
+    // Still usable wrapped, as registered.
+    let kept = get(&env, &caller, get_request(&copy, None)).await.unwrap();
+    assert!(matches!(block(&kept).key_value, Some(KeyValue::Wrapped(_))));
+
+    // Imported with the server asked to unwrap it: stored Sensitive, whatever
+    // the request's attributes say.
+    let import = ImportRequest {
+        unique_identifier: "imported-unwrapped".into(),
+        replace_existing: None,
+        key_wrap_type: Some(KeyWrapType::NotWrapped),
+        attributes: vec![Attribute::new(AttributeValue::Sensitive(false))],
+        object: wrapped,
+    };
+    run(&env.kms, &caller, import).await.unwrap();
+    let err = get(&env, &caller, get_request("imported-unwrapped", None)).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::NotExtractable, "{err}");
+}
+
+/// IAM is checked on every object an operation uses, not only the one the
+/// request names: a key the caller may not use cannot wrap or unwrap for it.
+#[tokio::test]
+async fn a_denied_key_cannot_be_used_through_another_object() {
+    let env = env().await;
+    let owner = root("d1", "acme");
+    let kek = register(&env, &owner, raw_aes(vec![5; 32]), vec![mask(WRAP | UNWRAP), active()])
+        .await
+        .unwrap();
+    let key = create(&env, &owner, "data-key").await;
+    let wrapped = get(&env, &owner, wrapped_get(&key, spec(&kek, None, None))).await.unwrap();
+    let stored_wrapped = register(&env, &owner, wrapped, vec![]).await.unwrap();
+
+    let allow = r#"{"id":"p1","name":"all","identities":["urn:v1:eu:identity:user:acme/alice"],
+        "resources":["urn:v1:eu:resource:okms:d1/*"],"allow":["okms:kmip:*"]}"#;
+    let deny = format!(
+        r#"{{"id":"p2","name":"not-the-kek","identities":["urn:v1:eu:identity:user:acme/alice"],
+        "resources":["urn:v1:eu:resource:okms:d1/kmip/{kek}"],"deny":["okms:kmip:*"]}}"#
+    );
+    env.store.create_policy("acme", "p1", "all", allow).await.unwrap();
+    env.store.create_policy("acme", "p2", "not-the-kek", &deny).await.unwrap();
+    let alice = keyward_core::Caller::new(
+        "d1",
+        keyward_core::Door::Kmip,
+        vec!["urn:v1:eu:identity:user:acme/alice".parse().unwrap()],
+    );
+    // Allowed on the data key itself; the KEK is refused directly…
+    get(&env, &alice, get_request(&key, None)).await.unwrap();
+    let err = get(&env, &alice, get_request(&kek, None)).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::PermissionDenied, "{err}");
+    // …and through the data key: wrapping with it, and unwrapping with it.
+    let err = get(&env, &alice, wrapped_get(&key, spec(&kek, None, None))).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::PermissionDenied, "{err}");
+    assert!(err.to_string().contains(&kek), "{err}");
+    let request = GetRequest {
+        key_wrap_type: Some(KeyWrapType::NotWrapped),
+        ..get_request(&stored_wrapped, None)
+    };
+    let err = get(&env, &alice, request).await.unwrap_err();
+    assert_eq!(err.reason(), ResultReason::PermissionDenied, "{err}");
+}
+
 #[tokio::test]
 async fn create_key_pair_links_both_ways_and_the_pair_works() {
     let env = env().await;

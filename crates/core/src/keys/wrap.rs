@@ -146,9 +146,9 @@ pub(crate) async fn wrap(
 
 /// The plaintext form of a key stored wrapped, unwrapped with its wrapping
 /// key from the caller's domain. A key that is not wrapped is returned as is.
-pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Object, Error> {
+pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Unwrapped, Error> {
     if !is_wrapped(object) {
-        return Ok(object.clone());
+        return Ok(Unwrapped { object: object.clone(), clear_allowed: true });
     }
     let block = object.key_block().ok_or_else(|| Error::Crypto("no key block".into()))?;
     let data = block.key_wrapping_data.as_ref().ok_or_else(|| {
@@ -168,6 +168,7 @@ pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Object,
     let Some(KeyValue::Wrapped(wrapped)) = &block.key_value else {
         return Err(Error::KeyValueNotPresent("the wrapped key has no Key Value".into()));
     };
+    ctx.authorize_object(&info.unique_identifier).await?;
     let named = ctx.load(&info.unique_identifier, false).await?;
     let kek = if named.object_type == ObjectType::PublicKey {
         // An RSA-wrapped key names the public key; its private key unwraps.
@@ -225,7 +226,31 @@ pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Object,
         block.cryptographic_algorithm,
         block.cryptographic_length,
     );
-    Ok(with_key_block(object, plain))
+    Ok(Unwrapped {
+        object: with_key_block(object, plain),
+        clear_allowed: may_leave_in_the_clear(&kek.attributes),
+    })
+}
+
+/// A key unwrapped inside the server.
+pub(crate) struct Unwrapped {
+    /// The key, in the clear.
+    pub object: Object,
+    /// Whether the key that unwrapped it may itself leave the server in the
+    /// clear. When it may not, neither may what it unwrapped: otherwise a key
+    /// wrapped by it, registered or imported and then asked for unwrapped,
+    /// would come back in the clear although it never could have (a Sensitive
+    /// key, say, got wrapped and registered again as a new object).
+    pub clear_allowed: bool,
+}
+
+/// Whether an object with these attributes may be returned in the clear:
+/// neither Sensitive nor made non-Extractable.
+pub(crate) fn may_leave_in_the_clear(attributes: &crate::attributes::Attributes) -> bool {
+    let sensitive = matches!(attributes.get("Sensitive"), Some(AttributeValue::Sensitive(true)));
+    let extractable =
+        !matches!(attributes.get("Extractable"), Some(AttributeValue::Extractable(false)));
+    !sensitive && extractable
 }
 
 fn is_byte_format(format: KeyFormatType) -> bool {
@@ -254,6 +279,7 @@ async fn load_wrapping_key(
     id: &str,
     purpose: Purpose,
 ) -> Result<ManagedObject, Error> {
+    ctx.authorize_object(id).await?;
     let key = ctx.load(id, true).await.map_err(|e| match e {
         Error::NotFound(_) => {
             Error::NotFound(format!("{id} (the wrapping key named in Encryption Key Information)"))

@@ -83,6 +83,7 @@ pub(crate) async fn derive_key(
     let parameters = request.derivation_parameters;
     let crypto = parameters.cryptographic_parameters.unwrap_or_default();
     let hash = algorithms::hash_or(&crypto, algorithms::DEFAULT_HASH)?;
+    ctx.authorize_object(&base_id).await?;
     let used = usage::prepare(ctx, &base_id, KeyUse::DeriveKey, len).await?;
     let UsableKey::Symmetric { material: base, .. } = &used.key.key else {
         return Err(Error::InvalidField(

@@ -102,6 +102,7 @@ pub(crate) async fn deliver(
     let wants_plain = keys.key_wrap_type == Some(KeyWrapType::NotWrapped)
         || keys.key_format_type.is_some_and(|f| f != block.key_format_type)
         || keys.key_wrapping_specification.is_some();
+    let mut unwrapped_in_the_clear_allowed = true;
     let mut plain = if wrap::is_wrapped(stored) {
         if keys.key_wrap_type == Some(KeyWrapType::AsRegistered) || !wants_plain {
             if keys.key_format_type.is_some_and(|f| f != block.key_format_type) {
@@ -113,7 +114,9 @@ pub(crate) async fn deliver(
             // Wrapped: nothing is revealed in the clear.
             return Ok(stored.clone());
         }
-        wrap::unwrap(ctx, stored).await?
+        let unwrapped = wrap::unwrap(ctx, stored).await?;
+        unwrapped_in_the_clear_allowed = unwrapped.clear_allowed;
+        unwrapped.object
     } else {
         stored.clone()
     };
@@ -126,11 +129,7 @@ pub(crate) async fn deliver(
     if let Some(spec) = &keys.key_wrapping_specification {
         return wrap::wrap(ctx, &plain, &object.attributes, spec).await;
     }
-    let sensitive =
-        matches!(object.attributes.get("Sensitive"), Some(AttributeValue::Sensitive(true)));
-    let extractable =
-        !matches!(object.attributes.get("Extractable"), Some(AttributeValue::Extractable(false)));
-    if sensitive || !extractable {
+    if !wrap::may_leave_in_the_clear(&object.attributes) || !unwrapped_in_the_clear_allowed {
         return Err(Error::NotExtractable(id.clone()));
     }
     Ok(plain)

@@ -56,7 +56,10 @@ pub(crate) async fn import(
     }
     let object_type = request.object.object_type();
     let existing = match ctx.load(&id, false).await {
-        Ok(existing) => Some(existing),
+        Ok(existing) => {
+            ctx.authorize_object(&id).await?;
+            Some(existing)
+        }
         Err(Error::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
@@ -74,9 +77,12 @@ pub(crate) async fn import(
         }
     }
 
-    let material = match request.key_wrap_type {
-        Some(KeyWrapType::NotWrapped) => wrap::unwrap(ctx, &request.object).await?,
-        _ => request.object,
+    let (material, clear_allowed) = match request.key_wrap_type {
+        Some(KeyWrapType::NotWrapped) => {
+            let unwrapped = wrap::unwrap(ctx, &request.object).await?;
+            (unwrapped.object, unwrapped.clear_allowed)
+        }
+        _ => (request.object, true),
     };
     let mut attributes = Attributes::default();
     for mut attribute in request.attributes {
@@ -99,6 +105,11 @@ pub(crate) async fn import(
         } else {
             attributes.push(attribute);
         }
+    }
+    if !clear_allowed {
+        // Unwrapped by a key that may not leave the server in the clear: nor
+        // may this one, whatever the request says.
+        attributes.set(AttributeValue::Sensitive(true));
     }
     let now = DateTime(ctx.now);
     attributes.set(AttributeValue::UniqueIdentifier(id.clone()));

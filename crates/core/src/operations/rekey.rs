@@ -136,6 +136,7 @@ pub(crate) async fn rekey_key_pair(
     let public_id = linked(&old_private, LinkType::PublicKeyLink).ok_or_else(|| {
         Error::InvalidField(format!("private key {id} has no Public Key Link to re-key with"))
     })?;
+    ctx.authorize_object(&public_id).await?;
     let mut old_public = ctx.load(&public_id, false).await?;
 
     let common = request.common_template_attribute.unwrap_or_default();

@@ -213,6 +213,7 @@ pub(crate) async fn join_split_key(
     let mut shares = Vec::new();
     let mut first: Option<(SplitKey, usize)> = None;
     for id in &request.unique_identifiers {
+        ctx.authorize_object(id).await?;
         let object = ctx.load(id, true).await?;
         if object.state_at(ctx.now).is_destroyed() {
             return Err(Error::KeyValueNotPresent(id.clone()));
