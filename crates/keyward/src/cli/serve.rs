@@ -102,6 +102,10 @@ async fn serve(config: keyward_server::config::ServerConfig) -> Result<(), Serve
     let ca_path = std::path::absolute(deployment.ca_pem_path())
         .unwrap_or_else(|_| deployment.ca_pem_path().to_owned());
     let fingerprints = tls.fingerprints();
+    // Listening for SIGTERM and SIGINT starts here, before the lines that tell
+    // a supervisor the server is up: a signal sent as soon as it reads them
+    // drains the server instead of killing it.
+    let shutdown = shutdown_signal();
     {
         let mut out = std::io::stdout().lock();
         // A closed stdout must not stop the server: the lines are a courtesy.
@@ -119,36 +123,46 @@ async fn serve(config: keyward_server::config::ServerConfig) -> Result<(), Serve
         "keyward {} serving",
         env!("CARGO_PKG_VERSION")
     );
-    let result = server.run(shutdown_signal()).await;
+    let result = server.run(shutdown).await;
     deployment.close().await;
     result.map_err(ServeError::Serve)?;
     tracing::info!("stopped: open connections drained");
     Ok(())
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that completes on Ctrl-C (SIGINT) or SIGTERM. On Unix both are
+/// listened for from the call on, not from the future's first poll.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = interrupt => tracing::info!("interrupted: draining open connections"),
-                    _ = term.recv() => tracing::info!("SIGTERM: draining open connections"),
+        let term = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (term, interrupt) {
+                (Ok(mut term), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => tracing::info!("interrupted: draining open connections"),
+                        _ = term.recv() => tracing::info!("SIGTERM: draining open connections"),
+                    }
                 }
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still stops the server");
-                interrupt.await;
+                (term, interrupt) => {
+                    let e =
+                        term.err().or(interrupt.err()).map(|e| e.to_string()).unwrap_or_default();
+                    tracing::warn!(
+                        "cannot listen for SIGTERM or SIGINT ({e}); Ctrl-C still stops the server"
+                    );
+                    if tokio::signal::ctrl_c().await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                }
             }
         }
     }
     #[cfg(not(unix))]
-    interrupt.await;
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
