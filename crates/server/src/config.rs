@@ -431,6 +431,7 @@ impl ServerConfig {
                 .map_or(defaults.idle_timeout, Duration::from_secs),
             handshake_timeout: positive("kmip.handshake_timeout_secs", k.handshake_timeout_secs)?
                 .map_or(defaults.handshake_timeout, Duration::from_secs),
+            ..defaults
         };
 
         let log = settings.log.unwrap_or_else(|| DEFAULT_LOG.to_owned());

@@ -442,6 +442,50 @@ async fn an_idle_connection_is_closed_by_the_server() {
 }
 
 #[tokio::test]
+async fn a_message_that_stops_halfway_is_cut_off_by_the_message_timeout() {
+    // The idle timeout stays long: only the message timeout can end this.
+    let limits =
+        KmipLimits { message_timeout: Duration::from_millis(200), ..KmipLimits::default() };
+    let server = TestServer::start_with(Config::default(), limits).await;
+    let credential = server.root_credential(&server.domain).await;
+    let mut connection = connect(&server, &credential).await;
+    // A Request Message header announcing 1,000 bytes, and nothing after it.
+    let mut header = vec![0x42, 0x00, 0x78, 0x01];
+    header.extend_from_slice(&1000u32.to_be_bytes());
+    connection.send_bytes(&header).await.unwrap();
+    let read = tokio::time::timeout(Duration::from_secs(20), connection.read_frame()).await;
+    assert!(
+        matches!(read, Ok(Err(ClientError::Closed | ClientError::Io(_)))),
+        "the server should close the connection, got {read:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_read_its_response_loses_its_connection() {
+    // One connection slot: the second client is served only once the first,
+    // which never reads, has lost its connection to the write timeout.
+    let limits = KmipLimits {
+        max_connections: 1,
+        write_timeout: Duration::from_millis(200),
+        ..KmipLimits::default()
+    };
+    let server = TestServer::start_with(Config::default(), limits).await;
+    let credential = server.root_credential(&server.domain).await;
+    let tls = credential.identity.tls_config().unwrap();
+    let mut stalled = Connection::connect(&server.addr(), &tls).await.unwrap();
+    // About 64 MiB of random bytes: more than loopback's socket buffers hold.
+    let items = (0..1000).map(|_| RngRetrieveRequest { data_length: 65536 }.into()).collect();
+    stalled.send_bytes(&binary::encode(&message((1, 4), items).to_ttlv())).await.unwrap();
+    let served = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut second = Connection::connect(&server.addr(), &tls).await.unwrap();
+        one(&mut second, DiscoverVersionsRequest::default()).await.result_status
+    })
+    .await;
+    assert_eq!(served.ok(), Some(ResultStatus::Success), "the slot was never freed");
+    drop(stalled);
+}
+
+#[tokio::test]
 async fn shutdown_drains_open_connections_and_returns() {
     let server = TestServer::start().await;
     let credential = server.root_credential(&server.domain).await;

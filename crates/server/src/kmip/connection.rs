@@ -113,7 +113,7 @@ async fn serve_inner(tcp: TcpStream, shared: &Shared, mut drain: watch::Receiver
         };
         let mut frame = vec![0u8; frame_len];
         frame[..HEADER_LEN].copy_from_slice(&header);
-        match timeout(limits.idle_timeout, stream.read_exact(&mut frame[HEADER_LEN..])).await {
+        match timeout(limits.message_timeout, stream.read_exact(&mut frame[HEADER_LEN..])).await {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => return End::Broken(format!("message cut short: {e}")),
             Err(_) => {
@@ -127,11 +127,17 @@ async fn serve_inner(tcp: TcpStream, shared: &Shared, mut drain: watch::Receiver
             return End::Refused(e.to_string());
         }
         let answer = shared.dispatcher.handle(&session.caller, &frame).await;
-        if let Err(e) = stream.write_all(&answer).await {
-            return End::Broken(e.to_string());
-        }
-        if let Err(e) = stream.flush().await {
-            return End::Broken(e.to_string());
+        let written = timeout(limits.write_timeout, async {
+            stream.write_all(&answer).await?;
+            stream.flush().await
+        })
+        .await;
+        match written {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return End::Broken(e.to_string()),
+            Err(_) => {
+                return End::Broken("the client did not take the response in time".to_owned());
+            }
         }
     }
 }

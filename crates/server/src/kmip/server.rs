@@ -23,9 +23,15 @@ pub struct KmipLimits {
     pub max_message_size: usize,
     /// Most batch items in one request message.
     pub max_batch_items: usize,
-    /// A connection with no request for this long is closed; also the time a
-    /// started message has to arrive in full.
+    /// A connection with no request for this long is closed.
     pub idle_timeout: Duration,
+    /// A message whose header has arrived must arrive in full within this
+    /// time, or the connection is closed.
+    pub message_timeout: Duration,
+    /// A response must be taken by the client within this time, or the
+    /// connection is closed: a client that stops reading holds neither its
+    /// connection nor a graceful shutdown for longer.
+    pub write_timeout: Duration,
     /// The TLS handshake must finish within this time.
     pub handshake_timeout: Duration,
 }
@@ -37,6 +43,8 @@ impl Default for KmipLimits {
             max_message_size: 1 << 20,
             max_batch_items: 1_000,
             idle_timeout: Duration::from_secs(300),
+            message_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
             handshake_timeout: Duration::from_secs(10),
         }
     }
