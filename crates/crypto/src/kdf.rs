@@ -2,8 +2,10 @@
 //! KDF in counter mode with an HMAC PRF.
 //!
 //! Every output is a secret buffer wiped on drop. Output lengths are capped at
-//! [`MAX_OUTPUT_LEN`] bytes and PBKDF2 iterations at [`MAX_PBKDF2_ITERATIONS`],
-//! so a request cannot make the server allocate or spin without bound.
+//! [`MAX_OUTPUT_LEN`] bytes, PBKDF2 iterations at [`MAX_PBKDF2_ITERATIONS`]
+//! and PBKDF2's whole work — iterations times the blocks of output, each of
+//! which runs every iteration — at [`MAX_PBKDF2_WORK`], so a request cannot
+//! make the server allocate or spin without bound.
 //!
 //! ```
 //! use keyward_crypto::kdf::{hkdf, HkdfHash};
@@ -23,6 +25,11 @@ use crate::hash::hash_subset;
 pub const MAX_OUTPUT_LEN: usize = 64 * 1024;
 /// The most PBKDF2 iterations accepted.
 pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// The most PBKDF2 work accepted: iterations times output blocks (of the
+/// hash's length). The largest iteration count, or 1,000,000 iterations for a
+/// 320-byte SHA-256 output, say; not 10,000,000 iterations for 64 KiB, which
+/// is 2,048 times that work (hours of a core).
+pub const MAX_PBKDF2_WORK: u64 = 10_000_000;
 
 hash_subset! {
     /// The HMAC hash of PBKDF2.
@@ -96,12 +103,19 @@ pub fn pbkdf2(
             reason: "must be at most 10,000,000",
         });
     }
-    let alg = match hash {
-        Pbkdf2Hash::Sha1 => lc_pbkdf2::PBKDF2_HMAC_SHA1,
-        Pbkdf2Hash::Sha256 => lc_pbkdf2::PBKDF2_HMAC_SHA256,
-        Pbkdf2Hash::Sha384 => lc_pbkdf2::PBKDF2_HMAC_SHA384,
-        Pbkdf2Hash::Sha512 => lc_pbkdf2::PBKDF2_HMAC_SHA512,
+    let (alg, block) = match hash {
+        Pbkdf2Hash::Sha1 => (lc_pbkdf2::PBKDF2_HMAC_SHA1, 20),
+        Pbkdf2Hash::Sha256 => (lc_pbkdf2::PBKDF2_HMAC_SHA256, 32),
+        Pbkdf2Hash::Sha384 => (lc_pbkdf2::PBKDF2_HMAC_SHA384, 48),
+        Pbkdf2Hash::Sha512 => (lc_pbkdf2::PBKDF2_HMAC_SHA512, 64),
     };
+    let blocks = len.div_ceil(block) as u64;
+    if u64::from(iterations.get()).saturating_mul(blocks) > MAX_PBKDF2_WORK {
+        return Err(CryptoError::InvalidParameter {
+            name: "PBKDF2 iteration count",
+            reason: "times the derived length in hash blocks must be at most 10,000,000",
+        });
+    }
     let mut out = Zeroizing::new(vec![0u8; len]);
     lc_pbkdf2::derive(alg, iterations, salt, password, &mut out);
     Ok(out)

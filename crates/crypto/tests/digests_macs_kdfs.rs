@@ -245,6 +245,18 @@ fn rfc7914_pbkdf2_hmac_sha256() {
         kdf::pbkdf2(Pbkdf2Hash::Sha256, b"p", b"s", kdf::MAX_PBKDF2_ITERATIONS + 1, 32),
         Err(CryptoError::InvalidParameter { .. })
     ));
+    // The work, iterations times output blocks, is bounded too: a tenth of
+    // the largest count is too much for eleven SHA-256 blocks, and the largest
+    // count for two; one iteration of the longest output is not.
+    let work = u32::try_from(kdf::MAX_PBKDF2_WORK).unwrap();
+    for (iterations, len) in [(work / 10, 11 * 32), (kdf::MAX_PBKDF2_ITERATIONS, 33)] {
+        let derived = kdf::pbkdf2(Pbkdf2Hash::Sha256, b"p", b"s", iterations, len);
+        assert!(
+            matches!(derived, Err(CryptoError::InvalidParameter { .. })),
+            "{iterations} x {len}"
+        );
+    }
+    assert!(kdf::pbkdf2(Pbkdf2Hash::Sha1, b"p", b"s", 1, kdf::MAX_OUTPUT_LEN).is_ok());
     assert!(matches!(
         kdf::pbkdf2(Pbkdf2Hash::Sha256, b"p", b"s", 1, 0),
         Err(CryptoError::InvalidParameter { .. })
