@@ -25,6 +25,7 @@
 //! max_batch_items = 1000
 //! idle_timeout_secs = 300
 //! handshake_timeout_secs = 10
+//! max_handshakes_per_ip = 256
 //! ```
 //!
 //! | environment variable | setting |
@@ -33,7 +34,7 @@
 //! | `KEYWARD_DATA_DIR`, `KEYWARD_KMIP_ADDR`, `KEYWARD_HTTP_ADDR`, `KEYWARD_STORE`, `KEYWARD_MASTER_KEY_FILE` | as in the file |
 //! | `KEYWARD_REGIONS`, `KEYWARD_SERVER_NAMES` | comma-separated lists |
 //! | `KEYWARD_ALGORITHM_PROFILE`, `KEYWARD_LOG` | as in the file |
-//! | `KEYWARD_KMIP_MAX_CONNECTIONS`, `KEYWARD_KMIP_MAX_MESSAGE_SIZE`, `KEYWARD_KMIP_MAX_BATCH_ITEMS`, `KEYWARD_KMIP_IDLE_TIMEOUT_SECS`, `KEYWARD_KMIP_HANDSHAKE_TIMEOUT_SECS` | the `[kmip]` table |
+//! | `KEYWARD_KMIP_MAX_CONNECTIONS`, `KEYWARD_KMIP_MAX_MESSAGE_SIZE`, `KEYWARD_KMIP_MAX_BATCH_ITEMS`, `KEYWARD_KMIP_IDLE_TIMEOUT_SECS`, `KEYWARD_KMIP_HANDSHAKE_TIMEOUT_SECS`, `KEYWARD_KMIP_MAX_HANDSHAKES_PER_IP` | the `[kmip]` table |
 //!
 //! Other `KEYWARD_*` variables are ignored (test harnesses use some).
 
@@ -118,6 +119,8 @@ pub struct KmipSettings {
     pub idle_timeout_secs: Option<u64>,
     /// The TLS handshake must finish within this many seconds.
     pub handshake_timeout_secs: Option<u64>,
+    /// Connections from one address that may be in their handshake at once.
+    pub max_handshakes_per_ip: Option<usize>,
 }
 
 /// One layer of configuration (the file, the environment or the command line):
@@ -206,6 +209,9 @@ impl Settings {
                 "KEYWARD_KMIP_HANDSHAKE_TIMEOUT_SECS" => {
                     s.kmip.handshake_timeout_secs = Some(parse_number(value).map_err(bad)?);
                 }
+                "KEYWARD_KMIP_MAX_HANDSHAKES_PER_IP" => {
+                    s.kmip.max_handshakes_per_ip = Some(parse_number(value).map_err(bad)?);
+                }
                 _ => {}
             }
         }
@@ -233,6 +239,10 @@ impl Settings {
                     .kmip
                     .handshake_timeout_secs
                     .or(self.kmip.handshake_timeout_secs),
+                max_handshakes_per_ip: upper
+                    .kmip
+                    .max_handshakes_per_ip
+                    .or(self.kmip.max_handshakes_per_ip),
             },
         }
     }
@@ -431,6 +441,8 @@ impl ServerConfig {
                 .map_or(defaults.idle_timeout, Duration::from_secs),
             handshake_timeout: positive("kmip.handshake_timeout_secs", k.handshake_timeout_secs)?
                 .map_or(defaults.handshake_timeout, Duration::from_secs),
+            max_handshakes_per_ip: positive("kmip.max_handshakes_per_ip", k.max_handshakes_per_ip)?
+                .unwrap_or(defaults.max_handshakes_per_ip),
             ..defaults
         };
 
@@ -539,6 +551,7 @@ mod tests {
             [kmip]
             max_connections = 50
             idle_timeout_secs = 60
+            max_handshakes_per_ip = 16
             "#,
         );
         // The file alone.
@@ -553,6 +566,7 @@ mod tests {
         assert_eq!(c.kmip_limits.max_connections, 50);
         assert_eq!(c.kmip_limits.idle_timeout, Duration::from_secs(60));
         assert_eq!(c.kmip_limits.max_batch_items, KmipLimits::default().max_batch_items);
+        assert_eq!(c.kmip_limits.max_handshakes_per_ip, 16);
 
         // The environment beats the file.
         let env = vars(&[
@@ -560,9 +574,11 @@ mod tests {
             ("KEYWARD_KMIP_ADDR", "127.0.0.1:0"),
             ("KEYWARD_REGIONS", "eu-west-sbg, eu-west-par"),
             ("KEYWARD_KMIP_MAX_CONNECTIONS", "7"),
+            ("KEYWARD_KMIP_MAX_HANDSHAKES_PER_IP", "3"),
             ("KEYWARD_TEST_POSTGRES", "ignored"),
         ]);
         let c = ServerConfig::load(Some(&file), &env, Settings::default()).unwrap();
+        assert_eq!(c.kmip_limits.max_handshakes_per_ip, 3);
         assert_eq!(c.data_dir, Path::new("/srv/env"));
         assert_eq!(c.store, "sqlite:///srv/env/keyward.db");
         assert_eq!(c.kmip_addr.to_string(), "127.0.0.1:0");

@@ -486,6 +486,32 @@ async fn a_client_that_does_not_read_its_response_loses_its_connection() {
 }
 
 #[tokio::test]
+async fn silent_sockets_from_one_address_cannot_take_every_slot() {
+    let limits =
+        KmipLimits { max_connections: 4, max_handshakes_per_ip: 2, ..KmipLimits::default() };
+    let server = TestServer::start_with(Config::default(), limits).await;
+    let credential = server.root_credential(&server.domain).await;
+    // Four sockets from 127.0.0.2 that never start their handshake: as many
+    // as there are slots. Two may wait for the handshake timeout (10 s); the
+    // others are closed at once.
+    let mut silent = Vec::new();
+    for _ in 0..4 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        silent.push(socket.connect(server.addr().parse().unwrap()).await.unwrap());
+    }
+    // A client from another address is served well before the silent
+    // handshakes time out.
+    let served = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut connection = connect(&server, &credential).await;
+        one(&mut connection, DiscoverVersionsRequest::default()).await.result_status
+    })
+    .await;
+    assert_eq!(served.ok(), Some(ResultStatus::Success), "the client waited for a free slot");
+    drop(silent);
+}
+
+#[tokio::test]
 async fn shutdown_drains_open_connections_and_returns() {
     let server = TestServer::start().await;
     let credential = server.root_credential(&server.domain).await;

@@ -13,6 +13,7 @@ use tokio_rustls::TlsAcceptor;
 use super::KmipLimits;
 use super::auth::Session;
 use super::dispatch::{Dispatcher, invalid_message};
+use super::handshakes::{HandshakePass, Handshakes};
 
 /// What a connection shares with the listener.
 pub(crate) struct Shared {
@@ -20,6 +21,7 @@ pub(crate) struct Shared {
     pub dispatcher: Dispatcher,
     pub kms: keyward_core::Kms,
     pub limits: KmipLimits,
+    pub handshakes: Arc<Handshakes>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -49,8 +51,9 @@ pub(crate) async fn serve(
     peer: std::net::SocketAddr,
     shared: Arc<Shared>,
     drain: watch::Receiver<bool>,
+    handshake: HandshakePass,
 ) {
-    let end = serve_inner(tcp, &shared, drain).await;
+    let end = serve_inner(tcp, &shared, drain, handshake).await;
     match end {
         End::Refused(reason) => tracing::warn!(%peer, "KMIP connection refused: {reason}"),
         End::Broken(reason) => tracing::debug!(%peer, "KMIP connection ended: {reason}"),
@@ -60,10 +63,17 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_inner(tcp: TcpStream, shared: &Shared, mut drain: watch::Receiver<bool>) -> End {
+async fn serve_inner(
+    tcp: TcpStream,
+    shared: &Shared,
+    mut drain: watch::Receiver<bool>,
+    handshake: HandshakePass,
+) -> End {
     let _ = tcp.set_nodelay(true);
     let limits = shared.limits;
-    let mut stream = match timeout(limits.handshake_timeout, shared.acceptor.accept(tcp)).await {
+    let accepted = timeout(limits.handshake_timeout, shared.acceptor.accept(tcp)).await;
+    drop(handshake);
+    let mut stream = match accepted {
         Ok(Ok(stream)) => stream,
         Ok(Err(e)) => return End::Refused(format!("TLS handshake failed: {e}")),
         Err(_) => return End::Refused("TLS handshake timed out".to_owned()),

@@ -19,6 +19,7 @@
 mod auth;
 mod connection;
 mod dispatch;
+mod handshakes;
 mod server;
 
 pub use dispatch::SUPPORTED_VERSIONS;

@@ -13,6 +13,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::connection::{self, Shared};
 use super::dispatch::Dispatcher;
+use super::handshakes::Handshakes;
 
 /// Bounds on what a KMIP peer may hold or send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,10 @@ pub struct KmipLimits {
     pub write_timeout: Duration,
     /// The TLS handshake must finish within this time.
     pub handshake_timeout: Duration,
+    /// Connections from one source address that may be in their TLS
+    /// handshake at once; more are closed as soon as they are accepted, so
+    /// that one host cannot hold every connection slot without a certificate.
+    pub max_handshakes_per_ip: usize,
 }
 
 impl Default for KmipLimits {
@@ -46,6 +51,7 @@ impl Default for KmipLimits {
             message_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
             handshake_timeout: Duration::from_secs(10),
+            max_handshakes_per_ip: 256,
         }
     }
 }
@@ -77,6 +83,7 @@ impl KmipServer {
             dispatcher: Dispatcher::new(kms.clone(), decode_limits, limits.max_batch_items),
             kms,
             limits,
+            handshakes: Handshakes::new(limits.max_handshakes_per_ip),
         });
         Ok(Self { listener, shared })
     }
@@ -123,10 +130,14 @@ impl KmipServer {
                 },
                 () = &mut shutdown => break,
             };
+            let Some(handshake) = shared.handshakes.begin(peer.ip()) else {
+                tracing::debug!(%peer, "KMIP connection closed: too many handshakes from this address");
+                continue;
+            };
             let shared = shared.clone();
             let drain = drain_rx.clone();
             connections.spawn(async move {
-                connection::serve(tcp, peer, shared, drain).await;
+                connection::serve(tcp, peer, shared, drain, handshake).await;
                 drop(slot);
             });
         }
