@@ -512,6 +512,26 @@ async fn silent_sockets_from_one_address_cannot_take_every_slot() {
 }
 
 #[tokio::test]
+async fn a_batch_answers_at_most_the_largest_response_the_server_sends() {
+    let limits = KmipLimits { max_response_size: 512 * 1024, ..KmipLimits::default() };
+    let server = TestServer::start_with(Config::default(), limits).await;
+    let credential = server.root_credential(&server.domain).await;
+    let mut connection = connect(&server, &credential).await;
+    // 1,000 items of 64 KiB of random bytes would be a 64 MiB answer.
+    let items = (0..1000).map(|_| RngRetrieveRequest { data_length: 65536 }.into()).collect();
+    let mut request = message((1, 4), items);
+    request.header.batch_error_continuation_option = Some(BatchErrorContinuationOption::Continue);
+    let response = connection.call(&request).await.unwrap();
+    assert_eq!(response.batch_items.len(), 1000);
+    let served = response.batch_items.iter().filter(|i| i.payload.is_some()).count();
+    assert_eq!(served, 7, "as many 64 KiB items as fit in 512 KiB");
+    for item in &response.batch_items[served..] {
+        assert_eq!(failed(item), ResultReason::ResponseTooLarge);
+    }
+    assert!(response.to_bytes().len() < 1 << 20);
+}
+
+#[tokio::test]
 async fn shutdown_drains_open_connections_and_returns() {
     let server = TestServer::start().await;
     let credential = server.root_credential(&server.domain).await;

@@ -6,6 +6,7 @@
 //! Cancel) live here; every other operation goes to [`Kms::execute`].
 
 use keyward_core::{BatchContext, Caller, Kms};
+use keyward_kmip::codec::ToTtlv;
 use keyward_kmip::enums::{
     BatchErrorContinuationOption, CancellationResult, ResultReason, ResultStatus,
 };
@@ -30,11 +31,12 @@ pub(crate) struct Dispatcher {
     kms: Kms,
     limits: Limits,
     max_batch_items: usize,
+    max_response_size: usize,
 }
 
 impl Dispatcher {
-    pub fn new(kms: Kms, limits: Limits, max_batch_items: usize) -> Self {
-        Self { kms, limits, max_batch_items }
+    pub fn new(kms: Kms, limits: Limits, max_batch_items: usize, max_response_size: usize) -> Self {
+        Self { kms, limits, max_batch_items, max_response_size }
     }
 
     /// Answers one framed request (header included). Never fails: what
@@ -125,8 +127,13 @@ impl Dispatcher {
     ) -> Vec<ResponseBatchItem> {
         let mut context = BatchContext::for_version(version);
         let mut responses = Vec::with_capacity(items.len());
+        // What the items that can return much (objects, random bytes, lists)
+        // may still add to a batch's response; one item alone is bounded by
+        // the largest object, which the request size bounds.
+        let counted = items.len() > 1;
+        let mut room = self.max_response_size;
         for item in items {
-            let response = match item {
+            let mut response = match item {
                 Ok(item) => self.run_item(caller, item, &mut context).await,
                 Err(e) => ResponseBatchItem::failure(
                     e.operation,
@@ -135,6 +142,24 @@ impl Dispatcher {
                 )
                 .with_id(e.unique_batch_item_id),
             };
+            if counted && response.payload.as_ref().is_some_and(may_be_large) {
+                let size = binary::encode(&response.to_ttlv(tags::BATCH_ITEM)).len();
+                if size > room {
+                    let id = response.unique_batch_item_id.take();
+                    response = ResponseBatchItem::failure(
+                        response.operation,
+                        ResultReason::ResponseTooLarge,
+                        Some(format!(
+                            "the batch's responses would exceed {} bytes, the most this server \
+                             sends in one message; ask for fewer items per message",
+                            self.max_response_size
+                        )),
+                    )
+                    .with_id(id);
+                } else {
+                    room -= size;
+                }
+            }
             let failed = response.result_status != ResultStatus::Success;
             responses.push(response);
             if failed && option == BatchErrorContinuationOption::Undo && responses.len() > 1 {
@@ -240,6 +265,20 @@ fn discover_versions(request: &DiscoverVersionsRequest) -> DiscoverVersionsRespo
 
 /// Maximum Response Size (KMIP 1.4 §6.3): when the response would be larger,
 /// the items carrying a payload fail with Response Too Large instead.
+/// Whether a response payload can be large whatever the request's size: an
+/// object, random bytes, an export, or a list of identifiers or attributes.
+fn may_be_large(payload: &ResponsePayload) -> bool {
+    matches!(
+        payload,
+        ResponsePayload::Get(_)
+            | ResponsePayload::Export(_)
+            | ResponsePayload::RngRetrieve(_)
+            | ResponsePayload::Locate(_)
+            | ResponsePayload::GetAttributes(_)
+            | ResponsePayload::GetAttributeList(_)
+    )
+}
+
 fn too_large(response: &mut ResponseMessage, size: usize, max: i32) {
     for item in &mut response.batch_items {
         if item.payload.is_some() {

@@ -24,6 +24,10 @@ pub struct KmipLimits {
     pub max_message_size: usize,
     /// Most batch items in one request message.
     pub max_batch_items: usize,
+    /// Most bytes the items of one batch that can return much (objects,
+    /// random bytes, lists) may add to its response; the items past it fail
+    /// with Response Too Large.
+    pub max_response_size: usize,
     /// A connection with no request for this long is closed.
     pub idle_timeout: Duration,
     /// A message whose header has arrived must arrive in full within this
@@ -47,6 +51,7 @@ impl Default for KmipLimits {
             max_connections: 10_000,
             max_message_size: 1 << 20,
             max_batch_items: 1_000,
+            max_response_size: 16 << 20,
             idle_timeout: Duration::from_secs(300),
             message_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
@@ -80,7 +85,12 @@ impl KmipServer {
             Limits { max_message_size: limits.max_message_size, ..Limits::default() };
         let shared = Arc::new(Shared {
             acceptor: TlsAcceptor::from(tls),
-            dispatcher: Dispatcher::new(kms.clone(), decode_limits, limits.max_batch_items),
+            dispatcher: Dispatcher::new(
+                kms.clone(),
+                decode_limits,
+                limits.max_batch_items,
+                limits.max_response_size,
+            ),
             kms,
             limits,
             handshakes: Handshakes::new(limits.max_handshakes_per_ip),
