@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::iam::{self, Decision};
 use crate::key_cache::{self, KeyCache};
 use crate::object::ManagedObject;
+use crate::object_cache::ObjectCache;
 use crate::operations;
 use crate::{Caller, Door, Error};
 
@@ -116,20 +117,6 @@ const AUDIT_GROUP: usize = 4_096;
 
 /// How long the background audit writer lets records accumulate.
 const AUDIT_GATHER: std::time::Duration = std::time::Duration::from_millis(2);
-
-/// Decoded objects with their material, by (domain, id).
-type ObjectCache = quick_cache::sync::Cache<(String, String), Arc<ManagedObject>>;
-
-/// An [`ObjectCache`] key borrowed from the caller's strings: a lookup
-/// allocates nothing. It hashes as the owned `(String, String)` tuple does.
-#[derive(Hash)]
-struct ObjectKey<'a>(&'a str, &'a str);
-
-impl quick_cache::Equivalent<(String, String)> for ObjectKey<'_> {
-    fn equivalent(&self, key: &(String, String)) -> bool {
-        self.0 == key.0 && self.1 == key.1
-    }
-}
 
 impl Kms {
     /// A core on `store`, telling time with `clock`.
@@ -434,12 +421,13 @@ impl<'a> Ctx<'a> {
     /// its state settled to the current time.
     pub async fn load(&mut self, id: &str, with_material: bool) -> Result<ManagedObject, Error> {
         let cache = self.kms.inner.objects.as_ref();
-        let mut object = match cache.and_then(|c| c.get(&ObjectKey(&self.domain.id, id))) {
+        let mut object = match cache.and_then(|c| c.get(&self.domain.id, id)) {
             // A use of a key reads its parsed form from the key cache: its
             // material is copied only for the operations that return or wrap it.
             Some(cached) if with_material => ManagedObject::clone(&cached),
             Some(cached) => cached.without_material(),
             None => {
+                let ticket = cache.map(ObjectCache::ticket);
                 let stored = self
                     .kms
                     .inner
@@ -448,8 +436,8 @@ impl<'a> Ctx<'a> {
                     .await
                     .map_err(Error::from_store)?;
                 let object = ManagedObject::from_stored(stored)?;
-                if let Some(cache) = cache {
-                    cache.insert((self.domain.id.clone(), id.to_owned()), Arc::new(object.clone()));
+                if let (Some(cache), Some(ticket)) = (cache, ticket) {
+                    cache.fill(ticket, &self.domain.id, id, object.clone());
                 }
                 object
             }
@@ -528,7 +516,7 @@ impl<'a> Ctx<'a> {
         // Whatever the outcome, the cached copies of what was written are stale.
         for id in changed {
             if let Some(cache) = &self.kms.inner.objects {
-                cache.remove(&(self.domain.id.clone(), id.clone()));
+                cache.invalidate(&self.domain.id, &id);
             }
             self.kms.inner.keys.invalidate(&self.domain.id, &id);
         }
@@ -579,23 +567,5 @@ async fn audit_writer(store: Arc<dyn Store>, mut rx: tokio::sync::mpsc::Receiver
         for done in flushes {
             let _ = done.send(());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_borrowed_key_finds_what_an_owned_key_stored() {
-        let cache: quick_cache::sync::Cache<(String, String), u32> =
-            quick_cache::sync::Cache::new(16);
-        cache.insert(("domain".to_owned(), "id-1".to_owned()), 1);
-        cache.insert(("domain".to_owned(), "id-2".to_owned()), 2);
-        assert_eq!(cache.get(&ObjectKey("domain", "id-1")), Some(1));
-        assert_eq!(cache.get(&ObjectKey("domain", "id-2")), Some(2));
-        assert_eq!(cache.get(&ObjectKey("domain", "id-3")), None);
-        // The two strings are not one: the boundary between them counts.
-        assert_eq!(cache.get(&ObjectKey("domainid", "-1")), None);
     }
 }

@@ -16,6 +16,7 @@ pub mod keys;
 mod kms;
 pub mod lifecycle;
 pub mod object;
+mod object_cache;
 mod operations;
 mod stored_attributes;
 pub mod usage;
