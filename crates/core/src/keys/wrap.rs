@@ -168,9 +168,11 @@ pub(crate) async fn unwrap(ctx: &mut Ctx<'_>, object: &Object) -> Result<Unwrapp
     let Some(KeyValue::Wrapped(wrapped)) = &block.key_value else {
         return Err(Error::KeyValueNotPresent("the wrapped key has no Key Value".into()));
     };
-    ctx.authorize_object(&info.unique_identifier).await?;
     let named = ctx.load(&info.unique_identifier, false).await?;
     let kek = if named.object_type == ObjectType::PublicKey {
+        // The public key named is used too: IAM checks it as well as the
+        // private key (which load_wrapping_key checks).
+        ctx.authorize_object(&info.unique_identifier).await?;
         // An RSA-wrapped key names the public key; its private key unwraps.
         let private = named.attributes.all("Link").find_map(|a| match &a.value {
             AttributeValue::Link(l) if l.link_type == LinkType::PrivateKeyLink => {

@@ -102,8 +102,7 @@ pub(crate) async fn deliver(
     let wants_plain = keys.key_wrap_type == Some(KeyWrapType::NotWrapped)
         || keys.key_format_type.is_some_and(|f| f != block.key_format_type)
         || keys.key_wrapping_specification.is_some();
-    let mut unwrapped_in_the_clear_allowed = true;
-    let mut plain = if wrap::is_wrapped(stored) {
+    let (mut plain, unwrapped_in_the_clear_allowed) = if wrap::is_wrapped(stored) {
         if keys.key_wrap_type == Some(KeyWrapType::AsRegistered) || !wants_plain {
             if keys.key_format_type.is_some_and(|f| f != block.key_format_type) {
                 return Err(Error::KeyFormatNotSupported(format!(
@@ -115,10 +114,9 @@ pub(crate) async fn deliver(
             return Ok(stored.clone());
         }
         let unwrapped = wrap::unwrap(ctx, stored).await?;
-        unwrapped_in_the_clear_allowed = unwrapped.clear_allowed;
-        unwrapped.object
+        (unwrapped.object, unwrapped.clear_allowed)
     } else {
-        stored.clone()
+        (stored.clone(), true)
     };
     if let Some(format) = keys.key_format_type {
         plain = convert::to_format(&plain, format)?;

@@ -145,17 +145,14 @@ impl Dispatcher {
             if counted && response.payload.as_ref().is_some_and(may_be_large) {
                 let size = binary::encode(&response.to_ttlv(tags::BATCH_ITEM)).len();
                 if size > room {
-                    let id = response.unique_batch_item_id.take();
-                    response = ResponseBatchItem::failure(
-                        response.operation,
-                        ResultReason::ResponseTooLarge,
-                        Some(format!(
+                    refuse_too_large(
+                        &mut response,
+                        format!(
                             "the batch's responses would exceed {} bytes, the most this server \
                              sends in one message; ask for fewer items per message",
                             self.max_response_size
-                        )),
-                    )
-                    .with_id(id);
+                        ),
+                    );
                 } else {
                     room -= size;
                 }
@@ -263,8 +260,6 @@ fn discover_versions(request: &DiscoverVersionsRequest) -> DiscoverVersionsRespo
     DiscoverVersionsResponse { protocol_versions }
 }
 
-/// Maximum Response Size (KMIP 1.4 §6.3): when the response would be larger,
-/// the items carrying a payload fail with Response Too Large instead.
 /// Whether a response payload can be large whatever the request's size: an
 /// object, random bytes, an export, or a list of identifiers or attributes.
 fn may_be_large(payload: &ResponsePayload) -> bool {
@@ -279,20 +274,28 @@ fn may_be_large(payload: &ResponsePayload) -> bool {
     )
 }
 
+/// Maximum Response Size (KMIP 1.4 §6.3): when the response would be larger,
+/// the items carrying a payload fail with Response Too Large instead.
 fn too_large(response: &mut ResponseMessage, size: usize, max: i32) {
     for item in &mut response.batch_items {
         if item.payload.is_some() {
-            let id = item.unique_batch_item_id.take();
-            *item = ResponseBatchItem::failure(
-                item.operation,
-                ResultReason::ResponseTooLarge,
-                Some(format!(
+            refuse_too_large(
+                item,
+                format!(
                     "the response ({size} bytes) exceeds the Maximum Response Size of {max} bytes"
-                )),
-            )
-            .with_id(id);
+                ),
+            );
         }
     }
+}
+
+/// Turns `item` into a Response Too Large failure, keeping its operation and
+/// Unique Batch Item ID.
+fn refuse_too_large(item: &mut ResponseBatchItem, message: String) {
+    let id = item.unique_batch_item_id.take();
+    *item =
+        ResponseBatchItem::failure(item.operation, ResultReason::ResponseTooLarge, Some(message))
+            .with_id(id);
 }
 
 /// Reads the Protocol Version of a request that may not decode as a whole.
